@@ -1,0 +1,6 @@
+"""Allow ``python -m guidebuild``."""
+
+from guidebuild.cli import main
+
+if __name__ == "__main__":
+    main()
