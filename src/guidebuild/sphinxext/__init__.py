@@ -1,0 +1,43 @@
+"""guidebuild's Sphinx extension: register it in conf.py as ``guidebuild.sphinxext``.
+
+It adds the publication settings as config values, numbered recommendations with
+permanent IDs, the information box, the update-information page built from the change
+log, and the page context our theme uses (edition, dates, draft mark, PDF link).
+Everything works from plain ``sphinx-build`` as well as from ``guidebuild build``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from guidebuild import __version__
+from guidebuild.sphinxext.frontmatter import setup_frontmatter
+from guidebuild.sphinxext.recommendations import setup_recommendations
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Values that change the text of pages rebuild the environment ("env"); the rest only
+    # need the pages written again ("html").
+    app.add_config_value("guidebuild_short_title", "", "html", str)
+    app.add_config_value("guidebuild_edition", "", "env", str)
+    app.add_config_value("guidebuild_published", "", "env", str)
+    app.add_config_value("guidebuild_status", "draft", "env", str)
+    app.add_config_value("guidebuild_organisation", "", "env", str)
+    app.add_config_value("guidebuild_pdf_name", "guidance", "html", str)
+    app.add_config_value("guidebuild_contact", "", "env", str)
+    app.add_config_value("guidebuild_supersedes", "", "env", str)
+    app.add_config_value("guidebuild_site_url", "", "html", str)
+    # Set by `guidebuild build --draft/--final`; None means "follow guidebuild_status".
+    app.add_config_value("guidebuild_draft", None, "env", (bool, type(None)))
+    # Set by the pipeline when it builds a PDF: its path in the site, shown on every page.
+    app.add_config_value("guidebuild_pdf_href", "", "html", str)
+    setup_recommendations(app)
+    setup_frontmatter(app)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 1,
+    }
