@@ -22,7 +22,9 @@ guidebuild_published = "2004-12-06"
 guidebuild_status = "final"  # draft, consultation or final
 guidebuild_organisation = "Department of Health"
 guidebuild_pdf_name = "mentoring-for-doctors"
-guidebuild_contact = "Doctors' Forum, Department of Health, Richmond House, 79 Whitehall, London SW1A 2NS"
+guidebuild_contact = (
+    "Doctors' Forum, Department of Health, Richmond House, 79 Whitehall, London SW1A 2NS"
+)
 guidebuild_supersedes = "None: this is the first national guidance on mentoring for doctors."
 
 # -- Sphinx ---------------------------------------------------------------------------------

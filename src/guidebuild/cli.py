@@ -29,7 +29,9 @@ class _Group(click.Group):
             ctx.exit(error.exit_code)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    name="guidebuild", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="guidebuild")
 def main() -> None:
     """Publish professional guidance and the self-assessment that goes with it.
@@ -97,7 +99,7 @@ def build(
 
     root = _project_root()
     progress = Progress.for_stream(sys.stderr, quiet=quiet)
-    build_project(
+    result = build_project(
         root,
         BuildOptions(
             out=out,
@@ -109,3 +111,13 @@ def build(
         ),
         progress,
     )
+    if not quiet:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if result.html_dir:
+        progress.say(f"Site: {result.html_dir / 'index.html'}")
+    if result.pdf_path:
+        progress.say(f"PDF:  {result.pdf_path} ({result.pdf_pages} pages)")
+    if result.warnings and not quiet:
+        count = len(result.warnings)
+        progress.say(f"{count} warning(s); `guidebuild check` treats them as errors.")

@@ -56,7 +56,10 @@ class BuildError(GuidebuildError):
     exit_code = 1
 
 
-class CheckFailed(GuidebuildError):
-    """A check or threshold the user asked for did not pass (``--fail-under``, ``check``): exit 1."""
+class CheckFailed(GuidebuildError):  # noqa: N818 (reads as the outcome it reports)
+    """A check or threshold the user asked for did not pass: exit 1.
+
+    ``--fail-under``, ``guidebuild check``.
+    """
 
     exit_code = 1

@@ -140,7 +140,9 @@ def load_settings(root: Path) -> Settings:
     pdf_name = text("guidebuild_pdf_name")
     if pdf_name and (Path(pdf_name).name != pdf_name or pdf_name.endswith(".pdf")):
         problems.append(
-            Problem(path, f"guidebuild_pdf_name must be a plain file name without .pdf: {pdf_name!r}")
+            Problem(
+                path, f"guidebuild_pdf_name must be a plain file name without .pdf: {pdf_name!r}"
+            )
         )
     language = str(conf.get("language") or "en").replace("_", "-")
     settings = Settings(

@@ -8,6 +8,8 @@ Everything works from plain ``sphinx-build`` as well as from ``guidebuild build`
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -15,6 +17,19 @@ from sphinx.application import Sphinx
 from guidebuild import __version__
 from guidebuild.sphinxext.frontmatter import setup_frontmatter
 from guidebuild.sphinxext.recommendations import setup_recommendations
+from guidebuild.sphinxext.singlehtml import setup_singlehtml
+
+
+def _code_version() -> int:
+    """A number that changes whenever this extension's code does.
+
+    Sphinx re-reads every document when ``env_version`` changes, so cached doctrees never
+    outlive the code that made them (a plain version number would need bumping by hand).
+    """
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return int.from_bytes(digest.digest()[:6], "big")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -35,9 +50,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("guidebuild_pdf_href", "", "html", str)
     setup_recommendations(app)
     setup_frontmatter(app)
+    setup_singlehtml(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 1,
+        "env_version": _code_version(),
     }

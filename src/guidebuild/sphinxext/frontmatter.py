@@ -17,6 +17,7 @@ import yaml
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -46,9 +47,9 @@ def is_draft(app: Sphinx) -> bool:
     return bool(app.config.guidebuild_status != "final")
 
 
-def read_changelog(app: Sphinx) -> tuple[Change, ...]:
+def read_changelog(srcdir: Path) -> tuple[Change, ...]:
     """Read guidance/changelog.yaml; problems are logged with file and line."""
-    path = Path(app.srcdir) / CHANGELOG_NAME
+    path = srcdir / CHANGELOG_NAME
     if not path.is_file():
         return ()
     try:
@@ -93,9 +94,9 @@ def read_changelog(app: Sphinx) -> tuple[Change, ...]:
     return tuple(sorted(entries, key=lambda c: c.date, reverse=True))
 
 
-def published(app: Sphinx) -> dt.date | None:
+def published(config: Config) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(app.config.guidebuild_published)
+        return dt.date.fromisoformat(config.guidebuild_published)
     except (TypeError, ValueError):
         return None
 
@@ -103,7 +104,7 @@ def published(app: Sphinx) -> dt.date | None:
 def last_updated(app: Sphinx) -> dt.date | None:
     changes = getattr(app, "_guidebuild_changelog", ())
     dates = [c.date for c in changes]
-    first = published(app)
+    first = published(app.config)
     if first:
         dates.append(first)
     return max(dates) if dates else None
@@ -141,7 +142,7 @@ class InformationBox(SphinxDirective):
         missing = [name for name in ("purpose", "audience") if name not in self.options]
         if missing:
             raise self.error(f"information-box needs :{': and :'.join(missing)}:")
-        date = published(self.env.app)
+        date = published(config)
         rows: list[tuple[str, nodes.Node | str]] = [
             ("Title", config.project),
             ("Purpose", self.options["purpose"]),
@@ -167,7 +168,7 @@ class UpdateInformation(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         path = Path(self.env.srcdir) / CHANGELOG_NAME
         self.env.note_dependency(str(path))
-        changes = read_changelog(self.env.app)
+        changes = read_changelog(Path(self.env.srcdir))
         if not changes:
             return [nodes.paragraph(text="No changes have been made since publication.")]
         result = nodes.bullet_list(classes=["gb-changelog"])
@@ -187,7 +188,7 @@ class UpdateInformation(SphinxDirective):
 
 
 def on_builder_inited(app: Sphinx) -> None:
-    app._guidebuild_changelog = read_changelog(app)  # type: ignore[attr-defined]
+    app._guidebuild_changelog = read_changelog(Path(app.srcdir))  # type: ignore[attr-defined]
     if app.config.guidebuild_status not in ("draft", "consultation", "final"):
         logger.error(
             "guidebuild_status must be draft, consultation or final, not %r",
@@ -199,7 +200,7 @@ def on_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Give the theme what every page shows: edition, dates, draft mark, the PDF link."""
-    date = published(app)
+    date = published(app.config)
     updated = last_updated(app)
     context["gb"] = {
         "title": app.config.project,
@@ -207,6 +208,7 @@ def on_page_context(
         "edition": app.config.guidebuild_edition,
         "status": app.config.guidebuild_status,
         "organisation": app.config.guidebuild_organisation,
+        "author": app.config.author,
         "published": human_date(date) if date else "",
         "published_iso": date.isoformat() if date else "",
         "last_updated": human_date(updated) if updated else "",

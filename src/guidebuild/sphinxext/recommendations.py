@@ -36,6 +36,7 @@ from sphinx.writers.html5 import HTML5Translator
 logger = logging.getLogger(__name__)
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+PLACEHOLDER = re.compile(r"\[\[([a-z0-9-]+)\]\]")
 MANIFEST_NAME = "recommendations.json"
 
 
@@ -123,7 +124,7 @@ class RecommendationDomain(Domain):
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
         for key in ("recs", "withdrawn"):
-            for rec_id, rec in otherdata[key].items():
+            for rec in otherdata[key].values():
                 if rec.docname in wanted:
                     self._add(key, rec)
 
@@ -195,7 +196,7 @@ def ordered(env: BuildEnvironment) -> list[RecordedRec]:
 
 
 def _status(argument: str) -> str:
-    value = directives.unchanged_required(argument).strip()
+    value = str(directives.unchanged_required(argument)).strip()
     if value.startswith("[") and value.endswith("]"):
         value = value[1:-1].strip()
     if not re.fullmatch(r"(new|amended|withdrawn|updated)? ?\d{4}(, amended \d{4})?", value):
@@ -227,7 +228,7 @@ class RecommendationDirective(SphinxDirective):
         title = self.arguments[0].strip()
         status = self.options.get("status", "")
         counter_key = "guidebuild_rec_sequence"
-        sequence = self.env.temp_data.get(counter_key, 0) + 1
+        sequence = int(self.env.temp_data.get(counter_key) or 0) + 1
         self.env.temp_data[counter_key] = sequence
 
         node = recommendation(ids=[rec_id], rec_id=rec_id, title=title, status=status)
@@ -280,7 +281,8 @@ class WithdrawnDirective(SphinxDirective):
         para = nodes.paragraph(text=text + ". ", classes=["gb-withdrawn"])
         if item.replaced_by:
             para += nodes.Text("It is replaced by ")
-            ref = rec_reference("", rec_id=item.replaced_by)
+            target = item.replaced_by
+            ref = rec_reference("", f"recommendation [[{target}]]", rec_id=target)
             self.set_source_info(ref)
             para += ref
             para += nodes.Text(". ")
@@ -293,7 +295,9 @@ class RecRole(SphinxRole):
     """``:rec:`id``` becomes "recommendation N.M", linked."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        node = rec_reference(self.rawtext, rec_id=self.text.strip())
+        rec_id = self.text.strip()
+        # The placeholder text stands in until the number is known (manifest, post-transform).
+        node = rec_reference(self.rawtext, f"recommendation [[{rec_id}]]", rec_id=rec_id)
         self.set_source_info(node)
         return [node], []
 
@@ -323,6 +327,9 @@ class ResolveRecommendations(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         env = self.env
+        # SphinxTransform.app is deprecated in Sphinx 9; Sphinx's own post-transforms
+        # reach the builder the same way.
+        self.builder: Builder = env._app.builder
         domain = get_domain(env)
         numbers = numbers_by_id(env)
         fromdoc = env.docname
@@ -355,7 +362,7 @@ class ResolveRecommendations(SphinxPostTransform):
                 internal=True,
                 classes=["gb-rec-ref"],
                 reftitle=rec.title,
-                **target_uri(self.app.builder, fromdoc, rec.docname, rec_id),
+                **target_uri(self.builder, fromdoc, rec.docname, rec_id),
             )
             ref.replace_self(link)
 
@@ -383,7 +390,7 @@ class ResolveRecommendations(SphinxPostTransform):
                 "",
                 rec.title,
                 internal=True,
-                **target_uri(self.app.builder, fromdoc, rec.docname, rec.id),
+                **target_uri(self.builder, fromdoc, rec.docname, rec.id),
             )
             row += nodes.entry("", nodes.paragraph("", "", link))
             row += nodes.entry("", nodes.paragraph(text=f"[{rec.status}]" if rec.status else ""))
@@ -395,14 +402,9 @@ class ResolveRecommendations(SphinxPostTransform):
 
 
 def visit_recommendation_html(self: HTML5Translator, node: recommendation) -> None:
+    attributes: dict[str, Any] = {"aria-label": f"Recommendation {node['number']}"}
     self.body.append(
-        self.starttag(
-            node,
-            "div",
-            CLASS="gb-recommendation",
-            role="group",
-            **{"aria-label": f"Recommendation {node['number']}"},
-        )
+        self.starttag(node, "div", CLASS="gb-recommendation", role="group", **attributes)
     )
 
 
@@ -454,7 +456,7 @@ def manifest(app: Sphinx) -> list[ManifestEntry]:
                 id=rec.id,
                 number=number,
                 title=rec.title,
-                text=rec.text,
+                text=PLACEHOLDER.sub(lambda m: numbers.get(m[1], m[1]), rec.text),
                 status=rec.status,
                 chapter=number.split(".")[0],
                 url=f"{app.builder.get_target_uri(rec.docname)}#{rec.id}",

@@ -1,0 +1,37 @@
+# The two commands of the README's quick start: `make build` and `make test`.
+# Each sets up everything it needs on a fresh machine (Debian, Python 3.11).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: build test check lint system-packages test-system-packages clean
+
+build: system-packages $(STAMP)
+	$(BIN)/guidebuild build
+
+test: test-system-packages $(STAMP)
+	$(BIN)/ruff check src tests benchmarks conf.py
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks conf.py
+	$(BIN)/mypy
+
+system-packages:
+	@scripts/system-packages.sh
+
+test-system-packages:
+	@scripts/system-packages.sh --test
+
+# Reinstall when the dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+clean:
+	rm -rf _build .pytest_cache .mypy_cache .ruff_cache

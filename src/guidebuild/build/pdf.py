@@ -1,0 +1,135 @@
+"""Write the PDF with WeasyPrint, reading nothing outside the project.
+
+WeasyPrint will fetch any URL a page names: a stylesheet on the network, an image from a
+local server, or (through ``<a rel="attachment">``) any file on the machine, which it
+then embeds in the PDF. The sandbox fetcher below refuses all of these, and the build
+fails naming the refused URL and the source that asked for it, rather than dropping the
+resource silently as WeasyPrint would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from guidebuild.errors import BuildError, Problem
+
+# PDF/UA-1: tagged, with /Lang and DisplayDocTitle (publishing.md).
+PDF_VARIANT = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    path: Path
+    pages: int
+    size: int
+
+
+def make_fetcher(allowed_roots: tuple[Path, ...], refused: list[str]) -> Any:
+    """A WeasyPrint URL fetcher that serves only data: URLs and files below allowed roots."""
+    from weasyprint.urls import URLFetcher
+
+    roots = tuple(root.resolve() for root in allowed_roots)
+
+    class SandboxFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+            refused.append(url)
+            # WeasyPrint logs and carries on; the pipeline fails the build afterwards.
+            raise ValueError(f"guidebuild refuses to read {url}: outside the project")
+
+    return SandboxFetcher()
+
+
+@contextlib.contextmanager
+def source_date_epoch(epoch: int | None) -> Iterator[None]:
+    """Fix the dates fontTools writes into subset fonts, for byte-identical PDFs."""
+    if epoch is None or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def find_referrers(url: str, search: tuple[Path, ...]) -> list[Problem]:
+    """Where the sources name ``url`` (or its file path), so the error can point at them."""
+    parts = urlsplit(url)
+    needles = {url, unquote(parts.path)} - {""}
+    found = []
+    for folder in search:
+        files = [folder] if folder.is_file() else sorted(folder.rglob("*"))
+        for path in files:
+            if path.suffix not in {".rst", ".css", ".html", ".txt", ".py"} or not path.is_file():
+                continue
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (UnicodeDecodeError, OSError):
+                continue
+            for number, line in enumerate(lines, start=1):
+                if any(needle in line for needle in needles):
+                    found.append(Problem(path, f"names {url}", number))
+    return found
+
+
+def write_pdf(
+    html_path: Path,
+    target: Path,
+    *,
+    allowed_roots: tuple[Path, ...],
+    sources: tuple[Path, ...],
+    epoch: int | None,
+    variant: str | None = PDF_VARIANT,
+) -> PdfResult:
+    """Render ``html_path`` to ``target``; fail on any refused resource."""
+    import logging
+
+    from weasyprint import HTML
+
+    refused: list[str] = []
+    fetcher = make_fetcher(allowed_roots, refused)
+    # WeasyPrint reports a refused fetch at ERROR on its logger; we report it ourselves.
+    weasy_logger = logging.getLogger("weasyprint")
+    previous_level = weasy_logger.level
+    weasy_logger.setLevel(logging.CRITICAL)
+    try:
+        document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
+            pdf_variant=variant, pdf_tags=True
+        )
+        # Attachments are fetched while writing, so refusals are checked after it; the
+        # target is in the staging folder, which is never published when this fails.
+        with source_date_epoch(epoch):
+            document.write_pdf(target, pdf_variant=variant, pdf_tags=True)
+        if refused:
+            problems: list[Problem] = []
+            for url in dict.fromkeys(refused):
+                referrers = find_referrers(url, sources)
+                problems.extend(referrers or [Problem(html_path, f"names {url}")])
+            raise BuildError(
+                "the PDF asks for files outside the project or on the network, "
+                "which guidebuild never reads",
+                tuple(problems),
+            )
+    finally:
+        weasy_logger.setLevel(previous_level)
+    return PdfResult(path=target, pages=len(document.pages), size=target.stat().st_size)
+
+
+def human_size(size: int) -> str:
+    """'312 KB', '1.4 MB': as GOV.UK shows attachment sizes."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"

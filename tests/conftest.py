@@ -1,0 +1,64 @@
+"""Shared fixtures: tiny projects copied into tmp_path, and one shared build of them."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from guidebuild.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def copy_project(name: str, dest: Path) -> Path:
+    """A fixture project under ``dest``, with the repository's real templates."""
+    project = dest / name
+    shutil.copytree(FIXTURES / name, project)
+    shutil.copytree(REPO / "templates", project / "templates")
+    return project
+
+
+@contextlib.contextmanager
+def chdir(path: Path) -> Iterator[None]:
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def run_cli(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """Run guidebuild in ``project``; our own errors become exit codes, bugs raise."""
+    with chdir(project):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[[str], Path]:
+    return lambda name="tiny": copy_project(name, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project, built once (site and PDF) for the tests that only read outputs."""
+    project = copy_project("tiny", tmp_path_factory.mktemp("built"))
+    result = run_cli(project, "build", "-q")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def tree_digest(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes: equal dicts mean identical trees."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and ".cache" not in path.parts
+    }
