@@ -4,6 +4,10 @@ Sphinx 9's singlehtml builder no longer rewrites cross-document links: they come
 ``#document-about#section`` (two fragments), which no browser or PDF engine resolves, so
 contents entries and cross-references in the PDF would lead nowhere. Only the last
 fragment is the real target.
+
+Links to a whole document point at ``#document-about``, an empty span placed before the
+chapter's section. Where a page break falls between the two, the contents list would give
+the page before the chapter, so those links are pointed at the chapter's own section.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 DOUBLE_FRAGMENT = re.compile(r'href="#[^"#]*#([^"#]*)"')
+DOCUMENT_LINK = re.compile(r'href="#document-([^"#]*)"')
 
 
 def last_fragment(uri: str) -> str:
@@ -37,14 +42,30 @@ class FixSingleHtmlLinks(SphinxPostTransform):
                 ref["refuri"] = last_fragment(ref["refuri"])
 
 
+def first_section_ids(app: Sphinx) -> dict[str, str]:
+    """Each document's first section id: where its chapter really starts."""
+    ids = {}
+    for docname in app.env.found_docs:
+        section = next(app.env.get_doctree(docname).findall(nodes.section), None)
+        if section is not None and section["ids"]:
+            ids[docname] = section["ids"][0]
+    return ids
+
+
 def fix_toc(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     if app.builder.name != "singlehtml":
         return
+    sections = first_section_ids(app)
+
+    def to_section(match: re.Match[str]) -> str:
+        return f'href="#{sections.get(match[1], "document-" + match[1])}"'
+
     for key in ("toc", "body"):
         if isinstance(context.get(key), str):
-            context[key] = DOUBLE_FRAGMENT.sub(r'href="#\1"', context[key])
+            text = DOUBLE_FRAGMENT.sub(r'href="#\1"', context[key])
+            context[key] = DOCUMENT_LINK.sub(to_section, text)
 
 
 def setup_singlehtml(app: Sphinx) -> None:
