@@ -11,14 +11,21 @@ packages=(
   fonts-liberation2                 # the PDF's sans-serif (metric-compatible with Arial)
   fonts-dejavu-core                 # fallback glyphs
 )
+# Tools the tests drive, as command:package. A tool already on PATH is enough, wherever
+# it came from (node and npm are often installed from outside Debian, and Debian's npm
+# package then conflicts with them).
+tools=()
 if [ "${1:-}" = "--test" ]; then
-  packages+=(poppler-utils qpdf pdftk-java nodejs npm chromium)
+  tools=(pdftoppm:poppler-utils qpdf:qpdf pdftk:pdftk-java node:nodejs npm:npm chromium:chromium)
 fi
 
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$package")
+done
+for tool in "${tools[@]}"; do
+  command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
