@@ -85,12 +85,12 @@ def test_conf_syntax_error_names_the_line(make_project) -> None:  # type: ignore
 
 
 def test_unknown_option_is_a_usage_error(make_project) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli(make_project("tiny"), "build", "--bogus")
+    result = run_cli(make_project("tiny"), "build", "--drfat")
     assert result.exit_code == 2
     assert result.output == (
         "Usage: guidebuild build [OPTIONS]\n"
         "Try 'guidebuild build --help' for help.\n\n"
-        "Error: No such option '--bogus'. (Did you mean one of: '--out', '--verbose'?)\n"
+        "Error: No such option '--drfat'. (Did you mean one of: '--draft', '--pdf'?)\n"
     )
 
 

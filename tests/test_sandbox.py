@@ -71,7 +71,8 @@ def test_attachment_outside_the_project_is_refused(
     chapter, line = add_raw_html(
         project, f'<a rel="attachment" href="file://{secret}">the secret</a>'
     )
-    result = run_cli(project, "build", "-q")
+    # One process, so that the spy sees what WeasyPrint opens.
+    result = run_cli(project, "build", "-q", "--jobs", "1")
     assert result.exit_code == 1
     assert result.output == (
         "Error: the PDF asks for files outside the project or on the network, "

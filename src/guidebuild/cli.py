@@ -72,6 +72,13 @@ def _project_root(start: Path | None = None) -> Path:
     default=None,
     help="An earlier recommendations.json: fail if one of its IDs has gone.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes to use (0: one per core; 1: build the PDF after the site).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print Sphinx's own output too.")
 def build(
@@ -80,6 +87,7 @@ def build(
     pdf: bool,
     draft: bool | None,
     previous: Path | None,
+    jobs: int,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -108,6 +116,7 @@ def build(
             draft=draft,
             previous=previous,
             verbose=verbose,
+            jobs=jobs,
         ),
         progress,
     )
@@ -121,3 +130,207 @@ def build(
     if result.warnings and not quiet:
         count = len(result.warnings)
         progress.say(f"{count} warning(s); `guidebuild check` treats them as errors.")
+
+
+# --- assess (framework, scoring, reports) ---
+
+
+class _GuidanceUrl(click.ParamType):
+    """A base URL for links into the published guidance: http(s) or file only."""
+
+    name = "URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from guidebuild.report.links import check_base_url
+
+        try:
+            return check_base_url(str(value))
+        except GuidebuildError as error:
+            self.fail(error.message, param, ctx)
+
+
+class _FrameworkKey(click.ParamType):
+    """``id@version`` of a framework."""
+
+    name = "ID@VERSION"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str]:
+        framework_id, at, version = str(value).partition("@")
+        if not (framework_id and at and version):
+            self.fail(f"write the framework as id@version, e.g. mentoring-schemes@1.0, not {value!r}")
+        return framework_id, version
+
+
+def _progress_printer(quiet: bool) -> Any:
+    """A (done, total) callback that redraws one line on a terminal's stderr."""
+    stream = sys.stderr
+    if quiet or not stream.isatty():
+        return None
+    step = {"next": 0}
+
+    def show(done: int, total: int) -> None:
+        if total < 20:
+            return
+        if done >= step["next"] or done == total:
+            step["next"] = done + max(1, total // 100)
+            end = "\n" if done == total else ""
+            stream.write(f"\rAssessed {done:,} of {total:,} files{end}")
+            stream.flush()
+
+    return show
+
+
+@main.command()
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html", "md", "csv"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    metavar="PCT",
+    help="Exit with 1 when a scheme's overall percent is below PCT.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    metavar="OLD.yaml",
+    help="An earlier scheme file: show what changed since then.",
+)
+@click.option(
+    "--guidance-url",
+    type=_GuidanceUrl(),
+    default=None,
+    help="Base URL of the published guidance for links (default: guidebuild_site_url).",
+)
+@click.option(
+    "--frameworks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Folder of framework files (default: the project's checklists/).",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1), default=None, help="Worker processes for batches."
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress line for large batches.")
+def assess(
+    files: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_under: float | None,
+    baseline: Path | None,
+    guidance_url: str | None,
+    frameworks: Path | None,
+    jobs: int | None,
+    quiet: bool,
+) -> None:
+    """Score mentoring schemes against the framework and give an action plan.
+
+    FILES are scheme files (YAML), or folders of them: one result each, and a summary
+    when there are several. Bad input is reported with file:line:column and exit code 2,
+    and then no report is written.
+
+    \b
+    Examples:
+      guidebuild assess scheme.yaml
+      guidebuild assess scheme.yaml -f html -o report.html
+      guidebuild assess schemes/ -f csv -o all.csv
+      guidebuild assess scheme.yaml --baseline last-year.yaml
+      guidebuild assess scheme.yaml --fail-under 50
+    """
+    import os
+
+    from guidebuild.errors import CheckFailed
+    from guidebuild.report.pipeline import AssessOptions, ReportFormat, run_assess
+
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    outcome = run_assess(
+        AssessOptions(
+            inputs=files,
+            format=ReportFormat(fmt),
+            output=output,
+            baseline=baseline,
+            fail_under=fail_under,
+            frameworks=frameworks,
+            guidance_url=guidance_url,
+            color=color,
+            jobs=jobs,
+            progress=_progress_printer(quiet),
+        )
+    )
+    if outcome.written is None:
+        click.echo(outcome.report, nl=False, color=color)
+    elif not quiet:
+        click.echo(f"Report written to {outcome.written}", err=True)
+    if outcome.below_threshold:
+        below = outcome.below_threshold
+        listed = ", ".join(f"{row.source} ({row.percent:.1f}%)" for row in below[:10])
+        more = f" and {len(below) - 10} more" if len(below) > 10 else ""
+        count = "" if len(outcome.results) == 1 else f"{len(below)} of {len(outcome.results)} "
+        raise CheckFailed(
+            f"{count}below --fail-under {fail_under:g}%: {listed}{more}"
+        )
+
+
+@main.command()
+@click.option(
+    "--framework",
+    "key",
+    type=_FrameworkKey(),
+    default=None,
+    help="The framework, as id@version (default: the newest in checklists/).",
+)
+@click.option(
+    "--frameworks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Folder of framework files (default: the project's checklists/).",
+)
+def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
+    """Print the JSON Schema of a scheme file, for completion and checking in editors.
+
+    \b
+    Examples:
+      guidebuild schema > scheme.schema.json
+      guidebuild schema --framework mentoring-schemes@1.0
+    """
+    import json
+
+    from guidebuild.errors import InputError
+    from guidebuild.framework.loader import Catalogue
+    from guidebuild.framework.schema import scheme_schema
+    from guidebuild.report.pipeline import locate_resources
+
+    catalogue = Catalogue(locate_resources(frameworks).checklists)
+    if key is None:
+        framework = catalogue.default()
+    else:
+        found = catalogue.get(*key)
+        if found is None:
+            raise InputError(catalogue.unknown(*key))
+        framework = found
+    click.echo(json.dumps(scheme_schema(framework), indent=2, ensure_ascii=False))
+
+
+# --- end assess ---

@@ -43,6 +43,10 @@ class GuidebuildError(Exception):
         lines = [self.message, *(f"  {p}" for p in self.problems)]
         return "\n".join(lines)
 
+    def __reduce__(self) -> tuple[type[GuidebuildError], tuple[str, tuple[Problem, ...]]]:
+        # Errors cross process boundaries (the PDF is built in a process of its own).
+        return (type(self), (self.message, self.problems))
+
 
 class InputError(GuidebuildError):
     """An input file (YAML, PDF, workbook, conf.py value, option) is wrong: exit 2."""

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import calendar
 import json
+import os
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from guidebuild.build.publish import replace_path, staging
+from guidebuild.build.fingerprint import Record, digest_files, tool_versions
+from guidebuild.build.publish import locked, replace_path, staging
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
@@ -45,6 +48,8 @@ class BuildOptions:
     verbose: bool = False
     strict: bool = False
     """Treat every Sphinx warning as an error (``guidebuild check``)."""
+    jobs: int = 0
+    """Processes to use: 0 for one per core (at most 2: site and PDF), 1 for no others."""
 
 
 @dataclass
@@ -70,81 +75,225 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
     with progress.stage("Reading settings"):
         settings = load_settings(root)
     out = (options.out or root / "_build").resolve()
+    with locked(out, lambda: progress.say(f"Waiting for another build into {out}...")):
+        return _build_locked(settings, out, options, progress)
+
+
+def _build_locked(
+    settings: Settings, out: Path, options: BuildOptions, progress: Progress
+) -> BuildResult:
     cache = out / ".cache"
     draft = options.draft if options.draft is not None else settings.status != Status.FINAL
     result = BuildResult(out=out)
     status_stream: TextIO | None = sys.stderr if options.verbose else None
 
+    # -- what has changed since the last build ------------------------------------------
+    record = Record.load(cache)
+    html_print, pdf_print, do_html, do_pdf = _what_changed(settings, out, options, draft, record)
+    if options.previous is not None and not options.html:
+        do_html = True  # the check needs this build's manifest; it is not published
+    if not (do_html or do_pdf):
+        progress.say("Nothing has changed since the last build: the published output is current.")
+        return _unchanged(out, settings, options, record, result)
+
     common = {"guidebuild_draft": draft}
     with staging(out) as stage_dir:
-        manifest: list[dict[str, Any]] = []
-        withdrawn: set[str] = set()
-        if options.html or options.previous:
-            with progress.stage("Building the HTML site"):
-                pdf_href = f"{DOWNLOADS}/{settings.pdf_filename}" if options.pdf else ""
-                run = _sphinx(
-                    settings,
-                    builder="html",
-                    outdir=cache / "html",
-                    doctrees=cache / "doctrees" / "html",
-                    overrides={**common, "guidebuild_pdf_href": pdf_href},
-                    status=status_stream,
-                    strict=options.strict,
-                    result=result,
-                )
-                from guidebuild.sphinxext.recommendations import withdrawn_ids
+        pdf_job = None
+        if do_pdf:
+            pdf_args = (settings, cache, stage_dir, out, common, options.strict)
+            # The PDF (single page + WeasyPrint) is the long branch: on a machine with more
+            # than one core it runs in a process of its own while the site builds.
+            cores = options.jobs or os.cpu_count() or 1
+            pdf_job = _start_pdf(pdf_args, parallel=do_html and cores > 1)
 
-                withdrawn = withdrawn_ids(run.app)
-                manifest = json.loads((cache / "html" / MANIFEST_NAME).read_text("utf-8"))
-                result.recommendations = manifest
-                shutil.copytree(cache / "html", stage_dir / "html", ignore=_ignore_build_info)
-                shutil.copy2(cache / "html" / MANIFEST_NAME, stage_dir / MANIFEST_NAME)
+        manifest: list[dict[str, Any]] = []
+        withdrawn = set(record.withdrawn)
+        if do_html:
+            with progress.stage("Building the HTML site"):
+                manifest, withdrawn = _html_stage(
+                    settings, cache, stage_dir, common, options, status_stream, result
+                )
 
         if options.previous is not None:
             with progress.stage("Checking recommendation IDs against the previous edition"):
                 check_previous(options.previous, manifest, withdrawn)
 
-        if options.pdf:
-            with progress.stage("Building the single page for the PDF"):
-                _sphinx(
-                    settings,
-                    builder="singlehtml",
-                    outdir=cache / "singlehtml",
-                    doctrees=cache / "doctrees" / "singlehtml",
-                    overrides={
-                        **common,
-                        "html_theme": "pdf",
-                        "html_theme_path": [str(settings.templates_dir)],
-                        "html_permalinks": False,
-                    },
-                    status=status_stream,
-                    strict=options.strict,
-                    result=result,
-                )
+        if pdf_job is not None:
             with progress.stage("Writing the PDF"):
-                from guidebuild.build.pdf import write_pdf
-
-                pdf_dir = stage_dir / "pdf"
-                pdf_dir.mkdir()
-                pdf = write_pdf(
-                    cache / "singlehtml" / "index.html",
-                    pdf_dir / settings.pdf_filename,
-                    allowed_roots=(root, out),
-                    sources=(settings.source_dir, settings.templates_dir, root / "conf.py"),
-                    epoch=epoch_of(settings),
-                )
-                result.pdf_pages, result.pdf_size = pdf.pages, pdf.size
+                pages, size, warnings = pdf_job()
+                result.pdf_pages, result.pdf_size = pages, size
+                seen = {str(w) for w in result.warnings}
+                result.warnings.extend(w for w in warnings if str(w) not in seen)
+        elif options.pdf:
+            result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
 
         with progress.stage("Publishing"):
-            if options.html:
-                _finish_site(stage_dir / "html", stage_dir / "pdf", settings, result)
+            if do_html and options.html:
+                published_pdf = stage_dir / "pdf" if do_pdf else out / "pdf"
+                _finish_site(stage_dir / "html", published_pdf, settings, result)
                 replace_path(stage_dir / "html", out / "html")
                 replace_path(stage_dir / MANIFEST_NAME, out / MANIFEST_NAME)
-                result.html_dir = out / "html"
-            if options.pdf:
+                record.html = html_print
+            if do_pdf:
                 replace_path(stage_dir / "pdf", out / "pdf")
-                result.pdf_path = out / "pdf" / settings.pdf_filename
+                record.pdf, record.pdf_pages, record.pdf_size = (
+                    pdf_print,
+                    *(
+                        result.pdf_pages,
+                        result.pdf_size,
+                    ),
+                )
+            record.withdrawn = sorted(withdrawn)
+            if not options.strict:
+                record.save(cache)
+    if options.html:
+        result.html_dir = out / "html"
+    if options.pdf:
+        result.pdf_path = out / "pdf" / settings.pdf_filename
     return result
+
+
+def _what_changed(
+    settings: Settings, out: Path, options: BuildOptions, draft: bool, record: Record
+) -> tuple[str, str, bool, bool]:
+    """Fingerprints of the requested outputs, and which of them must be built again."""
+    pdf_print = _fingerprint(settings, draft, "pdf") if options.pdf else ""
+    html_print = _fingerprint(settings, draft, "html", pdf_print) if options.html else ""
+    do_pdf = options.pdf and (
+        options.strict
+        or pdf_print != record.pdf
+        or not (out / "pdf" / settings.pdf_filename).is_file()
+    )
+    do_html = options.html and (
+        options.strict or html_print != record.html or not (out / "html" / "index.html").is_file()
+    )
+    return html_print, pdf_print, do_html, do_pdf
+
+
+def _fingerprint(settings: Settings, draft: bool, output: str, *more: str) -> str:
+    templates = "theme" if output == "html" else "pdf"
+    return digest_files(
+        [settings.root / "conf.py", settings.source_dir, settings.templates_dir / templates],
+        settings.root,
+        {
+            "output": output,
+            "draft": draft,
+            "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            "tools": tool_versions(),
+            "more": more,
+        },
+    )
+
+
+def _unchanged(
+    out: Path, settings: Settings, options: BuildOptions, record: Record, result: BuildResult
+) -> BuildResult:
+    """Report the published output of an unchanged project, checking --previous still."""
+    if options.previous is not None:
+        manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+        check_previous(options.previous, manifest, set(record.withdrawn))
+    if options.html:
+        result.html_dir = out / "html"
+        result.recommendations = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    if options.pdf:
+        result.pdf_path = out / "pdf" / settings.pdf_filename
+        result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
+    return result
+
+
+def _html_stage(
+    settings: Settings,
+    cache: Path,
+    stage_dir: Path,
+    common: dict[str, Any],
+    options: BuildOptions,
+    status: TextIO | None,
+    result: BuildResult,
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """Build the site incrementally in the cache, copy it to staging; give its manifest."""
+    from guidebuild.sphinxext.recommendations import withdrawn_ids
+
+    pdf_href = f"{DOWNLOADS}/{settings.pdf_filename}" if options.pdf else ""
+    run = _sphinx(
+        settings,
+        builder="html",
+        outdir=cache / "html",
+        doctrees=cache / "doctrees" / "html",
+        overrides={**common, "guidebuild_pdf_href": pdf_href},
+        status=status,
+        strict=options.strict,
+        result=result,
+    )
+    manifest: list[dict[str, Any]] = json.loads((cache / "html" / MANIFEST_NAME).read_text("utf-8"))
+    result.recommendations = manifest
+    shutil.copytree(cache / "html", stage_dir / "html", ignore=_ignore_build_info)
+    shutil.copy2(cache / "html" / MANIFEST_NAME, stage_dir / MANIFEST_NAME)
+    return manifest, withdrawn_ids(run.app)
+
+
+PdfOutcome = tuple[int, int, list[Problem]]
+
+
+def _start_pdf(args: tuple[Any, ...], *, parallel: bool) -> Callable[[], PdfOutcome]:
+    """Start the PDF branch; the returned function waits for it and gives its outcome."""
+    if not parallel:
+        return lambda: _pdf_branch(*args)
+    import concurrent.futures
+    import multiprocessing
+
+    # fork: the child starts with our modules already imported, and Sphinx's global
+    # docutils state is the child's own.
+    executor = concurrent.futures.ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("fork")
+    )
+    future = executor.submit(_pdf_branch, *args)
+
+    def wait() -> PdfOutcome:
+        try:
+            return future.result()
+        finally:
+            executor.shutdown()
+
+    return wait
+
+
+def _pdf_branch(
+    settings: Settings,
+    cache: Path,
+    stage_dir: Path,
+    out: Path,
+    common: dict[str, Any],
+    strict: bool,
+) -> PdfOutcome:
+    """The single page for the PDF, then the PDF itself, into the staging folder."""
+    from guidebuild.build.pdf import write_pdf
+
+    partial = BuildResult(out=out)
+    _sphinx(
+        settings,
+        builder="singlehtml",
+        outdir=cache / "singlehtml",
+        doctrees=cache / "doctrees" / "singlehtml",
+        overrides={
+            **common,
+            "html_theme": "pdf",
+            "html_theme_path": [str(settings.templates_dir)],
+            "html_permalinks": False,
+        },
+        status=None,
+        strict=strict,
+        result=partial,
+    )
+    pdf_dir = stage_dir / "pdf"
+    pdf_dir.mkdir()
+    pdf = write_pdf(
+        cache / "singlehtml" / "index.html",
+        pdf_dir / settings.pdf_filename,
+        allowed_roots=(settings.root, out),
+        sources=(settings.source_dir, settings.templates_dir, settings.root / "conf.py"),
+        epoch=epoch_of(settings),
+    )
+    return pdf.pages, pdf.size, partial.warnings
 
 
 def _ignore_build_info(folder: str, names: list[str]) -> list[str]:
@@ -192,7 +341,7 @@ def _finish_site(site: Path, pdf_dir: Path, settings: Settings, result: BuildRes
 
     size_text = ""
     pdf = pdf_dir / settings.pdf_filename
-    if pdf.is_file():
+    if pdf.is_file() and result.pdf_size:
         downloads = site / DOWNLOADS
         downloads.mkdir(exist_ok=True)
         shutil.copy2(pdf, downloads / settings.pdf_filename)

@@ -13,7 +13,7 @@ import ctypes.util
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -53,16 +53,47 @@ def replace_path(new: Path, published: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def locked(out: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock: two builds into one folder run one after the other."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / ".lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def staging(out: Path) -> Iterator[Path]:
     """A fresh staging folder inside ``out`` (same file system, so renames are atomic).
 
     Removed on the way out, whether or not the build succeeded; leftovers from a killed
-    build are cleared the next time.
+    build (its process gone) are cleared the next time.
     """
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob(".staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        pid = stale.name.removeprefix(".staging-")
+        if not pid.isdigit() or not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
     folder = out / f".staging-{os.getpid()}"
     folder.mkdir()
     try:

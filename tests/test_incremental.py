@@ -1,0 +1,87 @@
+"""Incremental builds: nothing changed costs nothing; an edit redoes what depends on it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from guidebuild.build.publish import staging
+from tests.conftest import run_cli, tree_digest
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+def test_no_change_does_no_sphinx_or_weasyprint_work(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q").exit_code == 0
+    before = mtimes(project / "_build" / "html") | mtimes(project / "_build" / "pdf")
+    code = (
+        "import sys\n"
+        "from guidebuild.cli import main\n"
+        "try:\n"
+        "    main(['build'])\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code in (0, None), exit.code\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sphinx', 'weasyprint'})\n"
+        "print(heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, check=True, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "[]"
+    assert "Nothing has changed since the last build" in done.stderr
+    after = mtimes(project / "_build" / "html") | mtimes(project / "_build" / "pdf")
+    assert after == before
+
+
+def test_a_theme_edit_rebuilds_the_site_but_not_the_pdf(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q").exit_code == 0
+    pdf = project / "_build" / "pdf" / "tiny-guidance.pdf"
+    pdf_time = pdf.stat().st_mtime_ns
+    css = next((project / "templates" / "theme").rglob("*.css"))
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    result = run_cli(project, "build")
+    assert result.exit_code == 0, result.output
+    assert "Building the HTML site" in result.output
+    assert "Writing the PDF" not in result.output
+    assert pdf.stat().st_mtime_ns == pdf_time
+    site_css = (project / "_build" / "html" / "_static" / css.name).read_text()
+    assert "/* edited */" in site_css
+    # The site still shows the size of the PDF it did not rebuild.
+    index = (project / "_build" / "html" / "index.html").read_text()
+    assert "@@GB_PDF_SIZE@@" not in index
+
+
+def test_a_source_edit_rebuilds_both(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q").exit_code == 0
+    chapter = project / "guidance" / "second.rst"
+    chapter.write_text(chapter.read_text() + "\nA brand new paragraph.\n")
+    result = run_cli(project, "build")
+    assert result.exit_code == 0, result.output
+    assert "Writing the PDF" in result.output
+    assert "A brand new paragraph." in (project / "_build" / "html" / "second.html").read_text()
+
+
+def test_parallel_and_serial_builds_are_identical(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    one, two = tmp_path / "serial", tmp_path / "parallel"
+    assert run_cli(project, "build", "-q", "-j", "1", "--out", str(one)).exit_code == 0
+    assert run_cli(project, "build", "-q", "-j", "2", "--out", str(two)).exit_code == 0
+    assert tree_digest(one) == tree_digest(two)
+
+
+def test_a_live_builds_staging_folder_is_left_alone(tmp_path: Path) -> None:
+    parent = tmp_path / ".staging-1"  # pid 1 is always alive
+    parent.mkdir()
+    dead = tmp_path / f".staging-{2**22 + 12345}"
+    dead.mkdir()
+    with staging(tmp_path) as mine:
+        assert mine.name == f".staging-{os.getpid()}"
+    assert parent.exists()
+    assert not dead.exists()
