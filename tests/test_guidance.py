@@ -1,0 +1,117 @@
+"""The real guidance in guidance/: its chapters, recommendations and key facts.
+
+Built once from a copy of the repository's own sources.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import REPO, run_cli
+
+CHAPTERS = [
+    "About this guidance",
+    "What mentoring is",
+    "Informal mentoring",
+    "Deciding on a formal scheme",
+    "Mentors",
+    "Mentees",
+    "Meeting",
+    "How mentoring is done",
+    "Evaluating a scheme",
+    "Mentoring across career stages",
+    "Take-home messages",
+    "Glossary",
+    "References",
+    "Appendix: self-assessment checklist",
+    "List of recommendations",
+    "Update information",
+]
+
+# Facts of the brief that must survive any edit of the text.
+FACTS = [
+    "Doctors' Forum",
+    "Improving Working Lives",
+    "6 December 2004",
+    "Jolyon Oxley",
+    "National Counselling Service for Sick Doctors",
+    "SCOPME",
+    "at least 50",
+]
+
+
+@pytest.fixture(scope="session")
+def guidance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("guidance")
+    for name in ("conf.py", "guidance", "templates", "checklists"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy2(source, project / name)
+    result = run_cli(project, "build", "-q")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def site_text(project: Path) -> str:
+    """The words of every page: tags dropped, entities decoded, curly quotes straightened."""
+    pages = (project / "_build" / "html").glob("*.html")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", p.read_text())) for p in pages)
+    return " ".join(text.replace("\u2019", "'").split())
+
+
+def test_every_chapter_is_in_the_site_and_the_pdf(guidance: Path) -> None:
+    titles = []
+    for page in (guidance / "_build" / "html").glob("*.html"):
+        match = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(), flags=re.S)
+        if match:
+            text = re.sub(r"<[^>]+>|\s+", " ", match[1]).strip()
+            titles.append(re.sub(r"^\d+\.\s*|\s*#$", "", text).strip())
+    missing_site = [c for c in CHAPTERS if c not in titles]
+    assert missing_site == [], titles
+
+    reader = PdfReader(guidance / "_build" / "pdf" / "mentoring-for-doctors.pdf")
+    bookmarks: list[str] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                bookmarks.append(re.sub(r"^\d+\.\s*", "", str(item.title)))
+
+    walk(reader.outline)
+    assert [c for c in CHAPTERS if c not in bookmarks] == []
+
+
+def test_recommendations_have_permanent_unique_ids(guidance: Path) -> None:
+    data = json.loads((guidance / "_build" / "recommendations.json").read_text())
+    ids = [entry["id"] for entry in data]
+    assert len(ids) >= 25
+    assert len(set(ids)) == len(ids)
+    assert all(entry["status"] for entry in data)
+    numbers = [tuple(map(int, entry["number"].split("."))) for entry in data]
+    assert numbers == sorted(numbers), "the manifest is in document order"
+    # Every anchor exists on the page the manifest names.
+    for entry in data:
+        page, anchor = entry["url"].split("#")
+        assert f'id="{anchor}"' in (guidance / "_build" / "html" / page).read_text()
+
+
+def test_key_facts_of_the_brief_are_present(guidance: Path) -> None:
+    text = site_text(guidance)
+    assert [fact for fact in FACTS if fact not in text] == []
+
+
+def test_pdf_length_is_in_the_expected_range(guidance: Path) -> None:
+    pages = len(PdfReader(guidance / "_build" / "pdf" / "mentoring-for-doctors.pdf").pages)
+    assert 15 <= pages <= 32, pages
