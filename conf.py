@@ -38,4 +38,7 @@ html_last_updated_fmt = None  # the date comes from the change log, never the bu
 html_copy_source = False
 html_show_sourcelink = False
 html_show_sphinx = False
-html_permalinks_icon = "#"
+# The "#" after each heading is named for screen readers; the print theme drops it.
+html_permalinks_icon = (
+    '<span aria-hidden="true">#</span><span class="gb-visually-hidden">Link to this section</span>'
+)

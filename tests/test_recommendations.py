@@ -87,7 +87,13 @@ def test_anchor_is_the_permanent_id_with_a_permalink(build: Build) -> None:
     assert re.search(r'<div[^>]*class="gb-recommendation"[^>]*id="first-rec"', one) or re.search(
         r'<div[^>]*id="first-rec"[^>]*class="gb-recommendation"', one
     )
-    assert 'href="#first-rec" aria-label="Permanent link to recommendation 1.1"' in one
+    # The accessible name starts with the visible ID (WCAG 2.5.3, label in name).
+    assert re.search(
+        r'<a class="gb-permalink" href="#first-rec"><span aria-hidden="true">#</span>'
+        r'<span class="gb-rec-id">first-rec</span><span class="gb-visually-hidden"> '
+        r"\(permanent link to recommendation 1\.1\)</span></a>",
+        one,
+    )
     assert '<span class="gb-rec-status">[new 2004]</span>' in one
     # The brackets of a status given as "[amended 2005]" are not doubled.
     assert '<span class="gb-rec-status">[amended 2005]</span>' in one

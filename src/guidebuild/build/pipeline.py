@@ -48,6 +48,8 @@ class BuildOptions:
     verbose: bool = False
     strict: bool = False
     """Treat every Sphinx warning as an error (``guidebuild check``)."""
+    force: bool = False
+    """Build every requested output even if its inputs have not changed."""
     jobs: int = 0
     """Processes to use: 0 for one per core (at most 2: site and PDF), 1 for no others."""
 
@@ -161,11 +163,14 @@ def _what_changed(
     html_print = _fingerprint(settings, draft, "html", pdf_print) if options.html else ""
     do_pdf = options.pdf and (
         options.strict
+        or options.force
         or pdf_print != record.pdf
         or not (out / "pdf" / settings.pdf_filename).is_file()
     )
     do_html = options.html and (
-        options.strict or html_print != record.html or not (out / "html" / "index.html").is_file()
+        options.strict
+        or options.force
+        or html_print != record.html or not (out / "html" / "index.html").is_file()
     )
     return html_print, pdf_print, do_html, do_pdf
 

@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 
 from guidebuild import __version__
 from guidebuild.sphinxext.frontmatter import setup_frontmatter
+from guidebuild.sphinxext.quality import setup_quality
 from guidebuild.sphinxext.recommendations import setup_recommendations
 from guidebuild.sphinxext.singlehtml import setup_singlehtml
 
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_recommendations(app)
     setup_frontmatter(app)
     setup_singlehtml(app)
+    setup_quality(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

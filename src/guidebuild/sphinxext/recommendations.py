@@ -422,10 +422,12 @@ def visit_heading_html(self: HTML5Translator, node: recommendation_heading) -> N
     ]
     if node["status"]:
         parts.append(f' <span class="gb-rec-status">[{encode(node["status"])}]</span>')
+    # The visible text (the ID) starts the accessible name (WCAG 2.5.3, label in name).
     parts.append(
-        f' <a class="gb-permalink" href="#{encode(rec_id)}"'
-        f' aria-label="Permanent link to recommendation {encode(number)}">'
-        f'<span aria-hidden="true">#</span><span class="gb-rec-id">{encode(rec_id)}</span></a>'
+        f' <a class="gb-permalink" href="#{encode(rec_id)}">'
+        f'<span aria-hidden="true">#</span><span class="gb-rec-id">{encode(rec_id)}</span>'
+        f'<span class="gb-visually-hidden"> (permanent link to recommendation '
+        f"{encode(number)})</span></a>"
     )
     parts.append("</p>\n")
     self.body.append("".join(parts))

@@ -21,6 +21,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 DOUBLE_FRAGMENT = re.compile(r'href="#[^"#]*#([^"#]*)"')
 DOCUMENT_LINK = re.compile(r'href="#document-([^"#]*)"')
+FRAGMENT_LINK = re.compile(r'href="#([^"#]+)"')
+HEADING_SUFFIX = "-h"
 
 
 def last_fragment(uri: str) -> str:
@@ -31,7 +33,13 @@ def last_fragment(uri: str) -> str:
 
 
 class FixSingleHtmlLinks(SphinxPostTransform):
-    """Give every internal reference on the single page a single fragment."""
+    """Give every internal reference on the single page a single fragment.
+
+    Also give each section's heading an id of its own (``X-h`` for section ``X``) that
+    links are then pointed at (see :func:`fix_toc`): a heading that may not end a page is
+    pushed to the next one while its section's box still starts on the previous page, so
+    page numbers of links to the section itself would be one too low.
+    """
 
     default_priority = 900  # after every reference has been resolved
     builders = ("singlehtml",)
@@ -40,6 +48,10 @@ class FixSingleHtmlLinks(SphinxPostTransform):
         for ref in self.document.findall(nodes.reference):
             if "refuri" in ref:
                 ref["refuri"] = last_fragment(ref["refuri"])
+        for section in self.document.findall(nodes.section):
+            title = section.next_node(nodes.title)
+            if title is not None and title.parent is section and section["ids"]:
+                title["ids"] = [*title["ids"], *(f"{i}{HEADING_SUFFIX}" for i in section["ids"])]
 
 
 def first_section_ids(app: Sphinx) -> dict[str, str]:
@@ -62,10 +74,18 @@ def fix_toc(
     def to_section(match: re.Match[str]) -> str:
         return f'href="#{sections.get(match[1], "document-" + match[1])}"'
 
+    body = context.get("body")
+    headings = set(re.findall(r'id="([^"]+)"', body)) if isinstance(body, str) else set()
+
+    def to_heading(match: re.Match[str]) -> str:
+        target = match[1] + HEADING_SUFFIX
+        return f'href="#{target}"' if target in headings else match[0]
+
     for key in ("toc", "body"):
         if isinstance(context.get(key), str):
             text = DOUBLE_FRAGMENT.sub(r'href="#\1"', context[key])
-            context[key] = DOCUMENT_LINK.sub(to_section, text)
+            text = DOCUMENT_LINK.sub(to_section, text)
+            context[key] = FRAGMENT_LINK.sub(to_heading, text)
 
 
 def setup_singlehtml(app: Sphinx) -> None:

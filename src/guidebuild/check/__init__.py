@@ -1,0 +1,1 @@
+"""``guidebuild check``: is the guidance ready to publish? Every problem at once."""
