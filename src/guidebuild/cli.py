@@ -132,10 +132,39 @@ def build(
         progress.say(f"{count} warning(s); `guidebuild check` treats them as errors.")
 
 
+# --- check ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
+def check(quiet: bool) -> None:
+    """Check that the guidance is ready to publish; list every problem at once.
+
+    A fresh, strict build (every Sphinx warning counts), then: framework items pointing at
+    recommendations that do not exist, images without alt text, skipped heading levels,
+    links with no text, contents page numbers that differ from the real pages, internal
+    PDF links without a target, an untagged PDF or one without title and language.
+    Exit 0 only when everything passes.
+
+    \b
+    Example:
+      guidebuild check
+    """
+    from guidebuild.check.runner import check_project
+    from guidebuild.errors import CheckFailed
+    from guidebuild.progress import Progress
+
+    problems = check_project(_project_root(), Progress.for_stream(sys.stderr, quiet=quiet))
+    if problems:
+        raise CheckFailed(f"{len(problems)} problem(s) to fix before publishing", tuple(problems))
+    if not quiet:
+        click.echo("Ready to publish: every check passed.", err=True)
+
+
 # --- assess (framework, scoring, reports) ---
 
 
-class _GuidanceUrl(click.ParamType):
+class _GuidanceUrl(click.ParamType[str]):
     """A base URL for links into the published guidance: http(s) or file only."""
 
     name = "URL"
@@ -149,7 +178,7 @@ class _GuidanceUrl(click.ParamType):
             self.fail(error.message, param, ctx)
 
 
-class _FrameworkKey(click.ParamType):
+class _FrameworkKey(click.ParamType[tuple[str, str]]):
     """``id@version`` of a framework."""
 
     name = "ID@VERSION"
@@ -159,7 +188,7 @@ class _FrameworkKey(click.ParamType):
     ) -> tuple[str, str]:
         framework_id, at, version = str(value).partition("@")
         if not (framework_id and at and version):
-            self.fail(f"write the framework as id@version, e.g. mentoring-schemes@1.0, not {value!r}")
+            self.fail(f"write it as id@version, e.g. mentoring-schemes@1.0, not {value!r}")
         return framework_id, version
 
 
