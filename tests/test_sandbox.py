@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.server
+import os
+import re
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -118,3 +120,97 @@ def test_a_refused_pdf_resource_leaves_the_old_output(make_project, tmp_path: Pa
     add_raw_html(project, '<a rel="attachment" href="file:///etc/hostname">host</a>')
     assert run_cli(project, "build", "-q").exit_code == 1
     assert tree_digest(project / "_build") == before
+
+
+OUTSIDE_DIRECTIVES = {
+    "include": ".. include:: {path}",
+    "literalinclude": ".. literalinclude:: {path}",
+    "csv-table file": ".. csv-table:: Data\n   :file: {path}",
+    "raw file": ".. raw:: html\n   :file: {path}",
+    "image": ".. image:: {path}\n   :alt: Secret",
+    "figure": ".. figure:: {path}\n   :alt: Secret",
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUTSIDE_DIRECTIVES))
+def test_directives_cannot_read_outside_the_project(
+    make_project, tmp_path: Path, name: str
+) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top,secret\n")
+    project = make_project("tiny")
+    chapter = project / "guidance" / "second.rst"
+    # Sphinx reads "/x" as relative to the sources, so the way out is "../..".
+    relative = os.path.relpath(secret, chapter.parent)
+    text = chapter.read_text() + "\n" + OUTSIDE_DIRECTIVES[name].format(path=relative) + "\n"
+    chapter.write_text(text)
+    line = len(chapter.read_text().splitlines()) - OUTSIDE_DIRECTIVES[name].count("\n")
+    result = run_cli(project, "build", "-q", "--no-pdf")
+    assert result.exit_code == 1
+    assert (
+        f"  {chapter}:{line}: guidebuild refuses to read {relative}: outside the project"
+        in result.output
+    )
+    assert not (project / "_build" / "html").exists()
+    leaked = [
+        p
+        for p in (project / "_build").rglob("*")
+        if p.is_file() and b"top,secret" in p.read_bytes()
+    ]
+    assert leaked == []
+
+
+@pytest.mark.parametrize(
+    "directive",
+    [
+        ".. csv-table:: Data\n   :url: {base}/data.csv",
+        ".. raw:: html\n   :url: {base}/page.html",
+        ".. image:: {base}/pixel.svg\n   :alt: A pixel",
+    ],
+)
+def test_directives_cannot_fetch_urls(
+    make_project, local_server: tuple[str, list[str]], directive: str
+) -> None:  # type: ignore[no-untyped-def]
+    base, requests = local_server
+    project = make_project("tiny")
+    chapter = project / "guidance" / "second.rst"
+    chapter.write_text(chapter.read_text() + "\n" + directive.format(base=base) + "\n")
+    result = run_cli(project, "build", "-q", "--no-pdf")
+    assert result.exit_code == 1
+    assert f"guidebuild refuses to read {base}/" in result.output
+    assert requests == []
+
+
+def test_directives_inside_the_project_still_work(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    (project / "guidance" / "data.csv").write_text("Word,Meaning\nmentee,the one helped\n")
+    (project / "guidance" / "snippet.txt").write_text("Included words.\n")
+    (project / "extra.txt").write_text("From the project root.\n")
+    chapter = project / "guidance" / "second.rst"
+    chapter.write_text(
+        chapter.read_text()
+        + "\n.. include:: snippet.txt\n"
+        + "\n.. literalinclude:: ../extra.txt\n"
+        + "\n.. csv-table:: Data\n   :file: data.csv\n   :header-rows: 1\n"
+    )
+    result = run_cli(project, "build", "-q", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    page = re.sub(r"<[^>]+>", "", (project / "_build" / "html" / "second.html").read_text())
+    for text in ("Included words.", "From the project root.", "the one helped"):
+        assert text in page
+
+
+@pytest.mark.parametrize("form", ["absolute", "relative"])
+def test_css_url_outside_the_project_is_refused(make_project, tmp_path: Path, form: str) -> None:  # type: ignore[no-untyped-def]
+    secret = tmp_path / "secret.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    project = make_project("tiny")
+    css = project / "templates" / "pdf" / "static" / "print.css"
+    # The stylesheet is read from the single page's _static folder in the cache.
+    served = project / "_build" / ".cache" / "singlehtml" / "_static"
+    url = f"file://{secret}" if form == "absolute" else os.path.relpath(secret, served)
+    css.write_text(css.read_text() + f'\nbody {{ background: url("{url}"); }}\n')
+    result = run_cli(project, "build", "-q", "--jobs", "1")
+    assert result.exit_code == 1
+    assert f"names file://{secret}" in result.output or f"names {url}" in result.output
+    assert not (project / "_build" / "pdf").exists()

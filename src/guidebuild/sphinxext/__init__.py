@@ -18,6 +18,7 @@ from guidebuild import __version__
 from guidebuild.sphinxext.frontmatter import setup_frontmatter
 from guidebuild.sphinxext.quality import setup_quality
 from guidebuild.sphinxext.recommendations import setup_recommendations
+from guidebuild.sphinxext.sandbox import setup_sandbox
 from guidebuild.sphinxext.singlehtml import setup_singlehtml
 
 
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("guidebuild_draft", None, "env", (bool, type(None)))
     # Set by the pipeline when it builds a PDF: its path in the site, shown on every page.
     app.add_config_value("guidebuild_pdf_href", "", "html", str)
+    setup_sandbox(app)
     setup_recommendations(app)
     setup_frontmatter(app)
     setup_singlehtml(app)

@@ -1,0 +1,113 @@
+"""Keep Sphinx's file-reading directives inside the project.
+
+``include``, ``literalinclude``, ``csv-table :file:``, ``raw :file:`` and ``image`` read
+any path they are given, and ``csv-table :url:`` and ``raw :url:`` fetch from the network.
+A guidance source is text anyone may send an editor, so each of these is checked before
+it runs: a path outside the project folder (the folder of conf.py) or any URL is an error
+at the directive's file and line, and nothing is read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils.parsers.rst.directives.images import Image
+from docutils.parsers.rst.directives.misc import Raw
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.directives.code import LiteralInclude
+from sphinx.directives.other import Include
+from sphinx.directives.patches import CSVTable, Figure
+from sphinx.util.docutils import SphinxDirective
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+class _Guard(SphinxDirective):
+    """Mixed in before a directive class: refuse paths outside the project and URLs."""
+
+    def _refuse(self, what: str) -> None:
+        raise self.error(f"guidebuild refuses to read {what}: outside the project")
+
+    def _check_path(self, value: str, *, sphinx_rules: bool = True) -> None:
+        if sphinx_rules:
+            _, absolute = self.env.relfn2path(value)
+            path = Path(absolute)
+        else:
+            # docutils' own rule: relative to the document's folder.
+            path = self.env.doc2path(self.env.docname).parent / value
+        root = Path(self.config.guidebuild_root).resolve()
+        if not path.resolve().is_relative_to(root):
+            self._refuse(value)
+
+    def _check_uri(self, uri: str) -> None:
+        if uri.startswith("data:"):
+            return
+        if _SCHEME.match(uri):
+            self._refuse(uri)
+        self._check_path(uri)
+
+
+class SafeInclude(_Guard, Include):
+    def run(self) -> Any:
+        target = self.arguments[0]
+        # <isonum.txt> and the like are docutils' own substitution sets, not our files.
+        if not (target.startswith("<") and target.endswith(">")):
+            self._check_path(target)
+        return super().run()
+
+
+class SafeLiteralInclude(_Guard, LiteralInclude):
+    def run(self) -> Any:
+        self._check_path(self.arguments[0])
+        return super().run()
+
+
+class SafeCSVTable(_Guard, CSVTable):
+    def run(self) -> Any:
+        if "url" in self.options:
+            self._refuse(self.options["url"])
+        if "file" in self.options:
+            self._check_path(self.options["file"])
+        return super().run()
+
+
+class SafeRaw(_Guard, Raw):
+    def run(self) -> Any:
+        if "url" in self.options:
+            self._refuse(self.options["url"])
+        if "file" in self.options:
+            self._check_path(self.options["file"], sphinx_rules=False)
+        return super().run()
+
+
+class SafeImage(_Guard, Image):
+    def run(self) -> Any:
+        self._check_uri(self.arguments[0])
+        return super().run()
+
+
+class SafeFigure(_Guard, Figure):
+    def run(self) -> Any:
+        self._check_uri(self.arguments[0])
+        return super().run()
+
+
+def remember_root(app: Sphinx, config: Config) -> None:
+    config.guidebuild_root = str(app.confdir)
+
+
+def setup_sandbox(app: Sphinx) -> None:
+    app.add_config_value("guidebuild_root", "", "", str)
+    app.connect("config-inited", remember_root)
+    for name, directive in (
+        ("include", SafeInclude),
+        ("literalinclude", SafeLiteralInclude),
+        ("csv-table", SafeCSVTable),
+        ("raw", SafeRaw),
+        ("image", SafeImage),
+        ("figure", SafeFigure),
+    ):
+        app.add_directive(name, directive, override=True)
