@@ -1,0 +1,134 @@
+"""Time `guidebuild assess` against its two targets, measured side by side in one run.
+
+    .venv/bin/python benchmarks/bench_assess.py [--runs 21] [--files 10000]
+
+1. Start-up: `guidebuild assess one.yaml` against `python -c "import click, yaml"`, run
+   alternately so that both see the same machine state; the medians and their ratio
+   (target: at most 2x).
+2. Batch: --files generated scheme files (random but reproducible answers) assessed to
+   one CSV file, against `yaml.safe_load` of the same files in one process (target: under
+   10 s; ideally at most 1.5x safe_load). The batch is run twice and the faster run kept,
+   so that both figures are for a warm file cache.
+
+Generated files are kept in benchmarks/_work/ (ignored by git) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WORK = REPO / "benchmarks" / "_work"
+EXAMPLE = REPO / "checklists" / "examples" / "middling.yaml"
+RATINGS = ("absent", "weak", "adequate", "strong")
+
+
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def startup(runs: int) -> tuple[float, float]:
+    floor = [sys.executable, "-c", "import click, yaml"]
+    assess = [str(BIN / "guidebuild"), "assess", str(EXAMPLE)]
+    timed(floor), timed(assess)  # warm the file cache and the bytecode
+    floors, assesses = [], []
+    for _ in range(runs):
+        floors.append(timed(floor))
+        assesses.append(timed(assess))
+    return statistics.median(floors), statistics.median(assesses)
+
+
+def scheme_text(rng: random.Random, index: int, items: list[tuple[str, tuple[str, ...]]]) -> str:
+    lines = [
+        "framework: mentoring-schemes@1.0",
+        "scheme:",
+        f"  name: Benchmark scheme {index}",
+        f"  organisation: Trust {index % 97}",
+        f"  contact: lead{index}@example.org",
+        f"  assessed_on: 2025-{1 + index % 12:02d}-{1 + index % 28:02d}",
+        "  started_on: 2020-01-01",
+        "answers:",
+    ]
+    for item_id, allows in items:
+        choice = rng.choice(RATINGS + allows)
+        lines += [f"  {item_id}:", f"    rating: {choice}"]
+        if choice in ("adequate", "strong") and rng.random() < 0.9:
+            section = rng.randint(1, 12)
+            lines.append(f"    evidence: Scheme handbook section {section}, 2024 edition")
+        if choice in ("n/a", "not-yet-due"):
+            lines.append("    reason: The scheme started this year.")
+        if rng.random() < 0.3:
+            lines.append(f"    note: Discussed at the steering group on {index % 28 + 1} March.")
+    return "\n".join(lines) + "\n"
+
+
+def make_files(count: int) -> Path:
+    folder = WORK / f"schemes-{count}"
+    if folder.is_dir() and len(list(folder.glob("*.yaml"))) == count:
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.yaml"):
+        old.unlink()
+    framework = yaml.safe_load((REPO / "checklists" / "mentoring-schemes.yaml").read_text())
+    items = [
+        (item["id"], tuple(item.get("allows", [])))
+        for domain in framework["domains"]
+        for item in domain["items"]
+    ]
+    rng = random.Random(4)  # noqa: S311 - reproducible test data, not secrets
+    for index in range(count):
+        (folder / f"scheme-{index:05d}.yaml").write_text(scheme_text(rng, index, items))
+    return folder
+
+
+def batch(folder: Path) -> tuple[float, float, int]:
+    out = WORK / "all.csv"
+    command = [str(BIN / "guidebuild"), "assess", str(folder), "-f", "csv", "-o", str(out), "-q"]
+    best = min(timed(command) for _ in range(2))
+    rows = len(out.read_text(encoding="utf-8").splitlines()) - 1
+    files = sorted(folder.glob("*.yaml"))
+    start = time.perf_counter()
+    for path in files:
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+    safe_load = time.perf_counter() - start
+    return best, safe_load, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="start-up runs of each command")
+    parser.add_argument("--files", type=int, default=10_000, help="scheme files in the batch")
+    args = parser.parse_args()
+    print(
+        f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
+        f"libyaml {'yes' if yaml.__with_libyaml__ else 'no'}"
+    )
+
+    floor, assess = startup(args.runs)
+    print(f"\nStart-up, median of {args.runs} runs each, alternating:")
+    print(f"  python -c 'import click, yaml'      {floor * 1000:7.1f} ms")
+    print(f"  guidebuild assess {EXAMPLE.name:<18}{assess * 1000:7.1f} ms")
+    print(f"  ratio                               {assess / floor:7.2f}x  (target <= 2x)")
+
+    folder = make_files(args.files)
+    seconds, safe_load, rows = batch(folder)
+    print(f"\nBatch of {args.files:,} scheme files to CSV ({rows:,} rows):")
+    print(f"  guidebuild assess DIR -f csv -o    {seconds:7.2f} s   (target < 10 s)")
+    print(f"  yaml.safe_load of the same files    {safe_load:7.2f} s")
+    print(f"  ratio                               {seconds / safe_load:7.2f}x  (ideal <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

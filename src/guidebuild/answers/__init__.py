@@ -1,0 +1,81 @@
+"""Readers that turn a filled checklist into the same :class:`Answers` model.
+
+A file's format is recognised from its content by :func:`detect_format`, never from its
+name alone. Each format has a reader that parses the file into the shape of a scheme YAML
+file plus a way to locate values; :func:`guidebuild.answers.build.build_answers` then
+checks that shape against the framework, so every format obeys the same rules. Readers for
+the PDF form and the workbook plug in beside the YAML one in ``_READERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guidebuild.answers.model import Answer, Answers, Format, Scheme
+from guidebuild.errors import InputError, Problem
+from guidebuild.yamlsafe import read_bytes
+
+if TYPE_CHECKING:
+    from guidebuild.framework.loader import Catalogue
+    from guidebuild.framework.model import Framework
+    from guidebuild.yamlsafe import Located
+
+__all__ = [
+    "Answer",
+    "Answers",
+    "Format",
+    "Scheme",
+    "detect_format",
+    "read_answers",
+]
+
+SUFFIXES = (".yaml", ".yml", ".pdf", ".xlsx")
+"""File names a folder given to ``assess`` is searched for."""
+
+
+def detect_format(head: bytes) -> Format:
+    """Recognise a checklist from the first bytes of its content.
+
+    Anything that is neither a PDF nor a zip (a workbook) is taken as YAML text; the YAML
+    reader then refuses binary, UTF-16 and other non-UTF-8 content with a clear message.
+    """
+    if head.startswith(b"%PDF-"):
+        return Format.PDF
+    if head.startswith(b"PK\x03\x04"):
+        return Format.XLSX  # a zip; the workbook reader checks it really is one
+    return Format.YAML
+
+
+def _read_yaml(data: bytes, path: str) -> Located:
+    from guidebuild.yamlsafe import load_bytes
+
+    return load_bytes(data, path)
+
+
+_READERS: dict[Format, Callable[[bytes, str], Located]] = {Format.YAML: _read_yaml}
+
+
+def read_answers(
+    path: Path, catalogue: Catalogue, *, display: str | None = None
+) -> tuple[Answers, Framework]:
+    """Read the filled checklist in ``path`` and return its answers and their framework."""
+    name = display or str(path)
+    data = read_bytes(path, display=name)
+    fmt = detect_format(data[:8])
+    reader = _READERS.get(fmt)
+    if reader is None:
+        raise InputError(
+            f"{name}: 1 problem",
+            (
+                Problem(
+                    name,
+                    f"this is a {fmt.value.upper()} file; reading filled {fmt.value.upper()} "
+                    "checklists is not available yet: fill in the YAML checklist",
+                ),
+            ),
+        )
+    from guidebuild.answers.build import build_answers
+
+    return build_answers(reader(data, name), fmt, catalogue)

@@ -1,0 +1,90 @@
+"""The answers model: what every reader (YAML today; PDF and workbook later) produces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from guidebuild.framework.model import Rating
+
+
+class Format(enum.StrEnum):
+    """The kinds of file a filled checklist can come in, recognised by content."""
+
+    YAML = "yaml"
+    PDF = "pdf"
+    XLSX = "xlsx"
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Who and what was assessed, as written in the ``scheme:`` section."""
+
+    name: str
+    organisation: str
+    assessed_on: dt.date
+    """The date the answers describe; used to order assessments over time."""
+    contact: str = ""
+    assessed_by: str = ""
+    started_on: dt.date | None = None
+    """When the scheme took its first mentees."""
+    first_cycle_ends: dt.date | None = None
+    """When the first full cycle ends; before then evaluation items may be not-yet-due."""
+    notes: str = ""
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The scheme details with dates as ISO text, for JSON and CSV."""
+        return {
+            "name": self.name,
+            "organisation": self.organisation,
+            "contact": self.contact,
+            "assessed_on": self.assessed_on.isoformat(),
+            "assessed_by": self.assessed_by,
+            "started_on": self.started_on.isoformat() if self.started_on else None,
+            "first_cycle_ends": (
+                self.first_cycle_ends.isoformat() if self.first_cycle_ends else None
+            ),
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The organiser's answer to one item."""
+
+    item: str
+    """The item's permanent ID."""
+    rating: Rating
+    evidence: tuple[str, ...] = ()
+    """Documents, records or links that support the rating; needed for adequate or strong."""
+    note: str = ""
+    reason: str = ""
+    """Why the item is n/a (required then) or not yet due."""
+    owner: str = ""
+    """Who owns the action for this item, if it needs one."""
+    due: dt.date | None = None
+    """When that action is due."""
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence)
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One filled-in checklist: which framework, which scheme, and the answers given."""
+
+    source: str
+    """The file as the user named it."""
+    format: Format
+    framework_id: str
+    framework_version: str
+    scheme: Scheme
+    answers: Mapping[str, Answer]
+    """Answered items by ID. An item missing here is unanswered and counts as absent."""
+
+    @property
+    def framework_key(self) -> str:
+        return f"{self.framework_id}@{self.framework_version}"

@@ -1,0 +1,330 @@
+"""Read a framework from ``checklists/*.yaml`` into the model, checking it thoroughly.
+
+Every problem of a framework file is reported at once with its line and column, so an
+editor of the checklist can fix them in one go. :class:`Catalogue` finds a framework by
+``id`` and ``version`` in a folder, reading only the files it needs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from guidebuild.errors import InputError
+from guidebuild.framework.model import (
+    OPTIONAL_RATINGS,
+    Descriptors,
+    Domain,
+    Framework,
+    Item,
+    Rating,
+    VersionMapping,
+)
+from guidebuild.yamlsafe import Checker, Document, did_you_mean, kind, load_path
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+"""Framework, domain and recommendation IDs: lower case words joined by hyphens."""
+ITEM_ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\Z")
+"""Item IDs: ``A1``, or a readable ``aims-written``."""
+VERSION_PATTERN = re.compile(r"\d+(?:\.\d+)*\Z")
+
+_TOP = ("id", "version", "title", "description", "mappings", "domains")
+_DOMAIN = ("id", "title", "core", "summary", "items")
+_ITEM = (
+    "id",
+    "title",
+    "question",
+    "must_meet",
+    "weight",
+    "allows",
+    "descriptors",
+    "evidence",
+    "action",
+    "recommendations",
+)
+_DESCRIPTORS = ("weak", "adequate", "strong")
+_MAPPING = ("from", "items")
+
+
+def load_framework(path: Path) -> Framework:
+    """Read and check the framework in ``path``; raise :class:`InputError` on any problem."""
+    return parse_framework(load_path(path))
+
+
+def parse_framework(document: Document) -> Framework:
+    """Check a parsed framework file and build the model, reporting every problem at once."""
+    check = Checker(document)
+    data = check.mapping(
+        document.data,
+        (),
+        known=_TOP,
+        required=("id", "version", "title", "domains"),
+        what="the framework",
+    )
+    framework_id = check.text(data.get("id"), ("id",))
+    if framework_id and not ID_PATTERN.match(framework_id):
+        check.report(("id",), f"framework id {framework_id!r} must be lower-case-with-hyphens")
+    version = _version(check, data.get("version"), ("version",))
+    domains: list[Domain] = []
+    seen_domains: dict[str, int] = {}
+    seen_items: dict[str, str] = {}
+    raw_domains = check.sequence(data.get("domains"), ("domains",))
+    if "domains" in data and not raw_domains:
+        check.report(("domains",), "a framework needs at least one domain")
+    for d_index, raw_domain in enumerate(raw_domains):
+        domain = _domain(check, raw_domain, ("domains", d_index), seen_items)
+        if domain is None:
+            continue
+        if domain.id in seen_domains:
+            check.report(("domains", d_index, "id"), f"domain {domain.id!r} is defined twice")
+        seen_domains[domain.id] = d_index
+        domains.append(domain)
+    if domains and not any(d.core for d in domains):
+        check.report(("domains",), "at least one domain must be core: true")
+    mappings = _mappings(check, data.get("mappings"), set(seen_items), version)
+    if check.problems:
+        count = len(check.problems)
+        raise InputError(
+            f"{document.path}: the framework has {count} problem" + ("s" if count > 1 else ""),
+            check.sorted_problems(),
+        )
+    return Framework(
+        id=framework_id,
+        version=version,
+        title=check.text(data.get("title"), ("title",)),
+        description=check.text(data.get("description"), ("description",), optional=True),
+        domains=tuple(domains),
+        mappings=mappings,
+        source=Path(document.path),
+    )
+
+
+def _version(check: Checker, value: Any, keys: tuple[str | int, ...]) -> str:
+    if not isinstance(value, str):
+        check.report(keys, f'the version must be quoted text such as "1.0", not {kind(value)}')
+        return ""
+    if not VERSION_PATTERN.match(value):
+        check.report(keys, f'the version {value!r} must be numbers and dots, such as "1.0"')
+    return value
+
+
+def _domain(
+    check: Checker, raw: Any, keys: tuple[str | int, ...], seen_items: dict[str, str]
+) -> Domain | None:
+    data = check.mapping(
+        raw, keys, known=_DOMAIN, required=("id", "title", "items"), what="a domain"
+    )
+    if not data:
+        return None
+    domain_id = check.text(data.get("id"), (*keys, "id"))
+    if domain_id and not ID_PATTERN.match(domain_id):
+        check.report((*keys, "id"), f"domain id {domain_id!r} must be lower-case-with-hyphens")
+    core = check.flag(data.get("core"), (*keys, "core"))
+    items: list[Item] = []
+    raw_items = check.sequence(data.get("items"), (*keys, "items"))
+    if "items" in data and not raw_items:
+        check.report((*keys, "items"), f"domain {domain_id!r} has no items")
+    for i_index, raw_item in enumerate(raw_items):
+        item_keys = (*keys, "items", i_index)
+        item = _item(check, raw_item, item_keys)
+        if item is None:
+            continue
+        if item.id in seen_items:
+            check.report(
+                (*item_keys, "id"),
+                f"item {item.id!r} is defined twice (also in domain {seen_items[item.id]!r})",
+            )
+        seen_items[item.id] = domain_id
+        items.append(item)
+    if core and items:
+        # Core domains must always be assessable, so that the band rules always see them.
+        optional_na = sum(1 for item in items if Rating.NA in item.allows)
+        always = sum(1 for item in items if not item.allows)
+        if optional_na * 2 > len(items) or always == 0:
+            check.report(
+                (*keys, "core"),
+                f"core domain {domain_id!r} could become not assessable: at most half of its "
+                "items may allow n/a, and at least one must allow neither n/a nor not-yet-due",
+            )
+    return Domain(
+        id=domain_id,
+        title=check.text(data.get("title"), (*keys, "title")),
+        core=core,
+        summary=check.text(data.get("summary"), (*keys, "summary"), optional=True),
+        items=tuple(items),
+    )
+
+
+def _item(check: Checker, raw: Any, keys: tuple[str | int, ...]) -> Item | None:
+    required = ("id", "title", "question", "weight", "descriptors", "action", "recommendations")
+    data = check.mapping(raw, keys, known=_ITEM, required=required, what="an item")
+    if not data:
+        return None
+    item_id = check.text(data.get("id"), (*keys, "id"))
+    if item_id and not ITEM_ID_PATTERN.match(item_id):
+        check.report((*keys, "id"), f"item id {item_id!r} must be letters, digits and hyphens")
+    must_meet = check.flag(data.get("must_meet"), (*keys, "must_meet"))
+    weight = data.get("weight")
+    expected = 2 if must_meet else 1
+    if weight is not None and (isinstance(weight, bool) or weight != expected):
+        check.report(
+            (*keys, "weight"),
+            f"item {item_id!r}: the weight must be {expected} for "
+            + ("a must-meet item" if must_meet else "an item that is not must-meet")
+            + f", not {weight!r}",
+        )
+    allows: set[Rating] = set()
+    for a_index, raw_rating in enumerate(check.sequence(data.get("allows"), (*keys, "allows"))):
+        names = [r.value for r in OPTIONAL_RATINGS]
+        if raw_rating in names:
+            allows.add(Rating(raw_rating))
+        else:
+            check.report(
+                (*keys, "allows", a_index),
+                f"allows takes n/a and not-yet-due only, not {kind(raw_rating)}"
+                + (did_you_mean(raw_rating, names) if isinstance(raw_rating, str) else ""),
+            )
+    desc_keys = (*keys, "descriptors")
+    raw_desc: dict[str, Any] = {}
+    if "descriptors" in data:
+        raw_desc = check.mapping(
+            data["descriptors"],
+            desc_keys,
+            known=_DESCRIPTORS,
+            required=_DESCRIPTORS,
+            what="descriptors",
+        )
+    texts = [
+        check.text(raw_desc[name], (*desc_keys, name)) if name in raw_desc else ""
+        for name in _DESCRIPTORS
+    ]
+    descriptors = Descriptors(*texts)
+    recommendations: list[str] = []
+    positions: list[tuple[int, int]] = []
+    rec_keys = (*keys, "recommendations")
+    raw_recs = check.sequence(data.get("recommendations"), rec_keys)
+    if "recommendations" in data and not raw_recs:
+        check.report(rec_keys, f"item {item_id!r} must check at least one recommendation")
+    for r_index, rec in enumerate(raw_recs):
+        if not isinstance(rec, str) or not ID_PATTERN.match(rec):
+            check.report(
+                (*rec_keys, r_index),
+                f"a recommendation ID is lower-case-words-with-hyphens, not {kind(rec)}",
+            )
+            continue
+        if rec in recommendations:
+            check.report((*rec_keys, r_index), f"recommendation {rec!r} is listed twice")
+            continue
+        recommendations.append(rec)
+        where = check.document.problem((*rec_keys, r_index), "")
+        positions.append((where.line or 0, where.column or 0))
+    return Item(
+        id=item_id,
+        title=check.text(data.get("title"), (*keys, "title")),
+        question=check.text(data.get("question"), (*keys, "question")),
+        descriptors=descriptors,
+        weight=expected,
+        must_meet=must_meet,
+        allows=frozenset(allows),
+        evidence_hint=check.text(data.get("evidence"), (*keys, "evidence"), optional=True),
+        action=check.text(data.get("action"), (*keys, "action")),
+        recommendations=tuple(recommendations),
+        recommendation_positions=tuple(positions),
+    )
+
+
+def _mappings(
+    check: Checker, raw: Any, item_ids: set[str], version: str
+) -> tuple[VersionMapping, ...]:
+    mappings: list[VersionMapping] = []
+    for m_index, raw_mapping in enumerate(check.sequence(raw, ("mappings",))):
+        keys = ("mappings", m_index)
+        data = check.mapping(raw_mapping, keys, known=_MAPPING, required=_MAPPING, what="a mapping")
+        if not data:
+            continue
+        from_version = _version(check, data.get("from"), (*keys, "from"))
+        if from_version and from_version == version:
+            check.report((*keys, "from"), "a mapping must come from another version")
+        raw_items = data.get("items")
+        pairs: dict[str, str] = {}
+        if "items" in data and not isinstance(raw_items, dict):
+            check.report(
+                (*keys, "items"),
+                f"items must be a mapping of earlier item ID to item ID, not {kind(raw_items)}",
+            )
+        elif isinstance(raw_items, dict):
+            # Any earlier ID may be a key: only the targets must exist in this version.
+            for old, new in raw_items.items():
+                if not isinstance(new, str) or new not in item_ids:
+                    check.report(
+                        (*keys, "items", old),
+                        f"mapping {old!r} -> {kind(new)}: the target must be an item of "
+                        "this version"
+                        + (did_you_mean(new, sorted(item_ids)) if isinstance(new, str) else ""),
+                    )
+                    continue
+                pairs[old] = new
+        mappings.append(VersionMapping(from_version=from_version, items=pairs))
+    return tuple(mappings)
+
+
+class Catalogue:
+    """The frameworks in a folder, found by ``id`` and ``version`` and read only once.
+
+    A framework is looked for first in ``<id>.yaml`` (the current version), then in
+    ``<id>@<version>.yaml`` (an earlier one kept for comparisons), then in any other
+    ``*.yaml`` file directly in the folder.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._loaded: dict[Path, Framework] = {}
+
+    def _load(self, path: Path) -> Framework:
+        if path not in self._loaded:
+            self._loaded[path] = load_framework(path)
+        return self._loaded[path]
+
+    def get(self, framework_id: str, version: str) -> Framework | None:
+        """The framework ``framework_id@version``, or None if the folder does not have it."""
+        for name in (f"{framework_id}.yaml", f"{framework_id}@{version}.yaml"):
+            path = self.folder / name
+            if path.is_file():
+                framework = self._load(path)
+                if framework.id == framework_id and framework.version == version:
+                    return framework
+        for framework in self.all():
+            if framework.id == framework_id and framework.version == version:
+                return framework
+        return None
+
+    def default(self) -> Framework:
+        """The framework to use when none is named: the only one, or the newest of one id."""
+        frameworks = self.all()
+        if not frameworks:
+            raise InputError(f"no framework found in {self.folder}")
+        ids = sorted({f.id for f in frameworks})
+        if len(ids) > 1:
+            raise InputError(f"{self.folder} holds several frameworks ({', '.join(ids)}): name one")
+        return max(frameworks, key=lambda f: tuple(int(n) for n in f.version.split(".")))
+
+    def all(self) -> list[Framework]:
+        """Every framework in the folder, in file-name order."""
+        if not self.folder.is_dir():
+            return []
+        return [self._load(path) for path in sorted(self.folder.glob("*.yaml"))]
+
+    def keys(self) -> list[str]:
+        """``id@version`` of every framework in the folder."""
+        return [f.key for f in self.all()]
+
+    def unknown(self, framework_id: str, version: str) -> str:
+        """A message for a framework the folder does not have, with what it does have."""
+        keys = self.keys()
+        ids = sorted({key.partition("@")[0] for key in keys})
+        hint = ""
+        if framework_id not in ids:
+            hint = did_you_mean(framework_id, ids)
+        known = ", ".join(keys) if keys else "none"
+        return f"framework {framework_id}@{version} is not known{hint}; known frameworks: {known}"

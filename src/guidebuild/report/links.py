@@ -1,0 +1,92 @@
+"""Resolve recommendation IDs to their number, title and link in the published guidance.
+
+The build writes ``_build/recommendations.json`` (a list of ``{"id", "number", "title",
+"text", "status", "chapter", "url"}`` with ``url`` relative to the site root). When it is
+there, reports show "6.3 Let mentees choose their mentor" and link it; when it is not,
+they show the ID alone. Links need a base: ``--guidance-url``, or ``guidebuild_site_url``
+in conf.py. Nothing here is read unless a report actually shows links.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from guidebuild.errors import InputError
+
+RECOMMENDATIONS_FILE = Path("_build") / "recommendations.json"
+_SAFE_SCHEMES = ("http", "https", "file")
+
+
+@dataclass(frozen=True)
+class RecommendationLink:
+    """How a report shows one recommendation."""
+
+    id: str
+    number: str
+    """e.g. ``6.3``; empty when unknown."""
+    title: str
+    """Empty when unknown."""
+    url: str | None
+    """Absolute link into the guidance, or None when there is no base or no entry."""
+
+    @property
+    def label(self) -> str:
+        """``6.3 Let mentees choose`` or, when unresolved, the ID."""
+        if self.number and self.title:
+            return f"{self.number} {self.title}"
+        return self.id
+
+
+def check_base_url(url: str) -> str:
+    """Return ``url`` ending with ``/`` if it is a safe base for links; else raise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in _SAFE_SCHEMES or not (parts.netloc or parts.scheme == "file"):
+        raise InputError(
+            f"the guidance URL must start with http://, https:// or file://, not {url!r}"
+        )
+    return url.strip().rstrip("/") + "/"
+
+
+class Recommendations:
+    """Recommendation IDs -> :class:`RecommendationLink`, from the build's manifest."""
+
+    def __init__(self, entries: dict[str, dict[str, str]], base: str | None) -> None:
+        self.entries = entries
+        self.base = base
+
+    @classmethod
+    def load(cls, root: Path | None, base: str | None) -> Recommendations:
+        """Read ``<root>/_build/recommendations.json`` if it exists."""
+        entries: dict[str, dict[str, str]] = {}
+        path = root / RECOMMENDATIONS_FILE if root else None
+        if path is not None and path.is_file():
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError) as error:
+                message = f"{path}: not valid JSON ({error}); rebuild the guidance"
+                raise InputError(message) from None
+            if not isinstance(raw, list):
+                raise InputError(f"{path}: expected a list of recommendations; rebuild")
+            for entry in raw:
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    entries[entry["id"]] = {
+                        key: str(entry.get(key) or "") for key in ("number", "title", "url")
+                    }
+        return cls(entries, base)
+
+    def get(self, rec_id: str) -> RecommendationLink:
+        entry = self.entries.get(rec_id)
+        if entry is None:
+            return RecommendationLink(rec_id, "", "", None)
+        url = None
+        if self.base and entry["url"]:
+            relative = entry["url"].lstrip("/")
+            if not urlsplit(relative).scheme:  # only paths inside the site, never javascript:
+                url = self.base + quote(relative, safe="/#.-_~%")
+        return RecommendationLink(rec_id, entry["number"], entry["title"], url)
+
+    def as_dict(self, rec_ids: list[str]) -> dict[str, RecommendationLink]:
+        return {rec_id: self.get(rec_id) for rec_id in rec_ids}

@@ -1,0 +1,176 @@
+"""The terminal report: a table of domains with bars, the band, must-meet failures, actions.
+
+Colour is added only when the caller says so (a terminal, and NO_COLOR not set); the
+text reads the same without it, since every colour repeats a word that is printed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from guidebuild.framework.compare import Comparison
+    from guidebuild.framework.scoring import Assessment
+    from guidebuild.report.data import SummaryRow
+
+BAR_WIDTH = 20
+TOP_ACTIONS = 5
+
+_COLOURS = {
+    "strong": "32",
+    "exemplary": "32",
+    "adequate": "36",
+    "meets": "36",
+    "green": "32",
+    "weak": "33",
+    "partially-meets": "33",
+    "amber": "33",
+    "absent": "31",
+    "does-not-meet": "31",
+    "red": "31",
+    "not-assessable": "2",
+}
+
+
+class _Style:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def word(self, text: str, key: str | None = None) -> str:
+        code = _COLOURS.get(key or text)
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and code else text
+
+    def bold(self, text: str) -> str:
+        return f"\x1b[1m{text}\x1b[0m" if self.color else text
+
+
+def bar(percent: float | None, width: int = BAR_WIDTH) -> str:
+    """A bar of ``width`` cells, one per ``100 / width`` percent (rounded down)."""
+    if percent is None:
+        return " " * width
+    full = min(width, int(percent * width // 100))
+    return "█" * full + "░" * (width - full)
+
+
+def _pct(percent: float | None) -> str:
+    return "   n/a" if percent is None else f"{percent:5.1f}%"
+
+
+def render_text(
+    assessment: Assessment, *, color: bool = False, comparison: Comparison | None = None
+) -> str:
+    """The terminal report of one assessment."""
+    style = _Style(color)
+    scheme = assessment.answers.scheme
+    lines = [
+        style.bold(scheme.name),
+        f"{scheme.organisation} · assessed {scheme.assessed_on.isoformat()} · "
+        f"framework {assessment.framework.key}",
+        "",
+    ]
+    overall = f"Overall {assessment.overall_percent:.1f}%  {style.word(assessment.band.value)}"
+    if assessment.provisional:
+        overall += "  (provisional: some evaluation items are not yet due)"
+    lines += [style.bold(overall), ""]
+    width = max(len(d.domain.title) + (2 if d.domain.core else 0) for d in assessment.domains) + 2
+    lines.append(f"{'Domain':<{width}}{'':{BAR_WIDTH}}  {'Score':>6}  Verdict")
+    for domain in assessment.domains:
+        title = domain.domain.title + (" *" if domain.domain.core else "")
+        verdict = style.word(domain.verdict.value)
+        notes = []
+        if domain.capped:
+            notes.append("capped: must-meet item below adequate")
+        if domain.provisional:
+            notes.append("provisional")
+        suffix = f"  ({'; '.join(notes)})" if notes else ""
+        lines.append(
+            f"{title:<{width}}{bar(domain.percent)}  {_pct(domain.percent)}  {verdict}{suffix}"
+        )
+    lines += ["* core domain: counts double in the overall", ""]
+    failures = assessment.must_meet_failures
+    lines.append(
+        "Must-meet items below adequate: "
+        + (", ".join(style.word(f, "red") for f in failures) if failures else "none")
+    )
+    unanswered = assessment.unanswered
+    if unanswered:
+        lines.append(f"Unanswered (counted as absent): {', '.join(unanswered)}")
+    evidence = [w.subject for w in assessment.warnings if w.kind == "no-evidence"]
+    if evidence:
+        lines.append(
+            f"Rated adequate or strong without evidence (counted as weak): {', '.join(evidence)}"
+        )
+    not_due = [w.subject for w in assessment.warnings if w.kind == "not-yet-due"]
+    if not_due:
+        lines.append(f"Not yet due: {', '.join(not_due)}")
+    lines.append("")
+    actions = assessment.actions
+    if actions:
+        shown = actions[:TOP_ACTIONS]
+        count = f" ({len(shown)} of {len(actions)})" if len(actions) > len(shown) else ""
+        lines.append(style.bold(f"Top actions{count}"))
+        for number, action in enumerate(shown, 1):
+            rag = style.word(f"{action.rag.value:<5}", action.rag.value)
+            lines.append(
+                f"{number:>2}. {rag}  {action.item.id} {action.item.title} "
+                f"(now {action.counted_as.value})"
+            )
+            lines.append(f"    {action.text}")
+            lines.append(f"    Guidance: {', '.join(action.item.recommendations)}")
+    else:
+        lines.append("No actions: every item that applies is adequate or better.")
+    if comparison is not None:
+        lines += ["", *_comparison_lines(comparison, style)]
+    return "\n".join(lines) + "\n"
+
+
+def _signed(value: float | None) -> str:
+    return "" if value is None else f"{value:+.1f}"
+
+
+def _comparison_lines(comparison: Comparison, style: _Style) -> list[str]:
+    baseline = comparison.baseline
+    lines = [
+        style.bold(
+            f"Since {baseline.answers.scheme.assessed_on.isoformat()} "
+            f"({baseline.answers.source}, {baseline.framework.key})"
+        ),
+        f"Overall {comparison.overall_before:.1f}% -> {comparison.overall_after:.1f}% "
+        f"({_signed(comparison.overall_delta)}), band {comparison.band_before.value} -> "
+        f"{comparison.band_after.value}",
+    ]
+    width = max(len(d.title) for d in comparison.domains) + 2
+    for d in comparison.domains:
+        verdicts = (
+            f"{d.before_verdict.value} -> {d.after_verdict.value}"
+            if d.before_verdict is not d.after_verdict
+            else d.after_verdict.value
+        )
+        lines.append(
+            f"  {d.title:<{width}}{_pct(d.before)} -> {_pct(d.after)}  "
+            f"{_signed(d.delta):>6}  {verdicts}"
+        )
+    if comparison.items:
+        lines.append("Items that changed:")
+        for change in comparison.items:
+            before = change.before.value if change.before else "-"
+            after = change.after.value if change.after else "-"
+            lines.append(f"  {change.item:<6}{before} -> {after} ({change.change.value})")
+    else:
+        lines.append("No item changed.")
+    return lines
+
+
+def render_summary_text(rows: list[SummaryRow], *, color: bool = False) -> str:
+    """The summary of a batch: one line per scheme and the count per band."""
+    style = _Style(color)
+    width = max([len("Scheme"), *(len(r.name) for r in rows)]) + 2
+    lines = [style.bold(f"Summary of {len(rows)} schemes"), f"{'Scheme':<{width}}Overall  Band"]
+    counts: dict[str, int] = {}
+    for row in rows:
+        provisional = " (provisional)" if row.provisional else ""
+        lines.append(f"{row.name:<{width}}{row.percent:6.1f}%  {style.word(row.band)}{provisional}")
+        counts[row.band] = counts.get(row.band, 0) + 1
+    order = ("exemplary", "meets", "partially-meets", "does-not-meet")
+    lines.append(" · ".join(f"{band} {counts[band]}" for band in order if band in counts))
+    return "\n".join(lines) + "\n"
