@@ -300,3 +300,13 @@ def test_reproducible_with_source_date_epoch(make_project, tmp_path: Path) -> No
     assert one.keys() == two.keys()
     differing = [name for name in one if one[name] != two[name]]
     assert differing == []
+
+
+def test_single_page_ids_are_unique(built_tiny: Path) -> None:
+    """Both chapters have a footnote; docutils calls both id1 unless we scope them."""
+    page = (built_tiny / "_build" / ".cache" / "singlehtml" / "index.html").read_text()
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    # Each footnote reference points at its own chapter's footnote.
+    assert re.search(r'href="#first-id\d+"', page)
+    assert re.search(r'href="#second-id\d+"', page)

@@ -43,11 +43,13 @@ def test_page_checker_locates_problems(tmp_path: Path) -> None:
         "<h1>T</h1>\n<img src='a.png'>\n<h3>Skip</h3>\n"
         "<a href='x'><img src='b.png' alt='Named by its image'></a>\n<a href='y'> </a>\n"
     )
+    page.write_text(page.read_text() + "<p id='twice'>a</p>\n<p id='twice'>b</p>\n")
     found = [str(p) for p in check_page(page)]
     assert found == [
         f"{page}:2:1: image 'a.png' has no alt text",
         f"{page}:3:1: heading level skips from h1 to h3",
         f"{page}:5:1: link to 'y' has no text a reader could follow",
+        f"{page}:7:1: id 'twice' is used twice: links to it may land on either",
     ]
 
 

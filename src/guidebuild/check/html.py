@@ -30,6 +30,7 @@ class _PageChecker(HTMLParser):
         self.link: _OpenLink | None = None
         self.hidden_depth = 0
         self.stack: list[str] = []
+        self.ids: set[str] = set()
 
     def _problem(self, message: str) -> None:
         line, column = self.getpos()
@@ -37,6 +38,11 @@ class _PageChecker(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
+        anchor = attributes.get("id")
+        if anchor:
+            if anchor in self.ids:
+                self._problem(f"id {anchor!r} is used twice: links to it may land on either")
+            self.ids.add(anchor)
         if tag not in _VOID:
             self.stack.append(tag)
         if tag == "img":

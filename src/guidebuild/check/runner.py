@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from guidebuild.build.pipeline import BuildOptions, BuildResult, build_project
-from guidebuild.check.html import check_site
+from guidebuild.check.html import check_page, check_site
 from guidebuild.check.pdf import check_pdf
 from guidebuild.errors import BuildError, Problem
 from guidebuild.progress import Progress
@@ -31,6 +31,10 @@ def check_project(root: Path, progress: Progress) -> list[Problem]:
     if result is not None and result.html_dir is not None:
         with progress.stage("Checking the site's pages"):
             problems.extend(check_site(result.html_dir))
+            single = out / ".cache" / "singlehtml" / "index.html"
+            if single.is_file():
+                # The page the PDF is made from: a duplicate id there misroutes PDF links.
+                problems.extend(p for p in check_page(single) if "used twice" in p.message)
     if result is not None and result.pdf_path is not None:
         with progress.stage("Checking the PDF's structure"):
             problems.extend(check_pdf(result.pdf_path))

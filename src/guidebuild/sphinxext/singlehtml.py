@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
@@ -23,6 +24,8 @@ DOUBLE_FRAGMENT = re.compile(r'href="#[^"#]*#([^"#]*)"')
 DOCUMENT_LINK = re.compile(r'href="#document-([^"#]*)"')
 FRAGMENT_LINK = re.compile(r'href="#([^"#]+)"')
 HEADING_SUFFIX = "-h"
+# docutils numbers the ids it makes up (footnotes, unnamed targets) per document: id1, id2.
+AUTO_ID = re.compile(r"^id\d+$")
 
 
 def last_fragment(uri: str) -> str:
@@ -45,6 +48,7 @@ class FixSingleHtmlLinks(SphinxPostTransform):
     builders = ("singlehtml",)
 
     def run(self, **kwargs: Any) -> None:
+        self._scope_automatic_ids()
         for ref in self.document.findall(nodes.reference):
             if "refuri" in ref:
                 ref["refuri"] = last_fragment(ref["refuri"])
@@ -52,6 +56,37 @@ class FixSingleHtmlLinks(SphinxPostTransform):
             title = section.next_node(nodes.title)
             if title is not None and title.parent is section and section["ids"]:
                 title["ids"] = [*title["ids"], *(f"{i}{HEADING_SUFFIX}" for i in section["ids"])]
+
+    def _scope_automatic_ids(self) -> None:
+        """Make docutils' per-document ids (id1, id2...) unique on the single page.
+
+        Each document's part of the page sits in a ``start_of_file`` node; its made-up
+        ids, and every reference to them, get the document's name in front, so footnote 1
+        of one chapter no longer answers the links of another's. (Sphinx moves the
+        children into that node without resetting their ``parent``, so we walk down.)
+        Section ids stay: Sphinx looks up section numbers by them.
+        """
+
+        def walk(node: nodes.Element, docname: str) -> None:
+            for child in node.children:
+                if not isinstance(child, nodes.Element):
+                    continue
+                if isinstance(child, addnodes.start_of_file):
+                    walk(child, child["docname"])
+                    continue
+                if not isinstance(child, nodes.section):
+                    for key in ("ids", "backrefs"):
+                        if child.get(key):
+                            child[key] = [_scoped(value, docname) for value in child[key]]
+                    if child.get("refid"):
+                        child["refid"] = _scoped(child["refid"], docname)
+                walk(child, docname)
+
+        walk(self.document, self.config.root_doc)
+
+
+def _scoped(value: str, docname: str) -> str:
+    return f"{docname.replace('/', '-')}-{value}" if AUTO_ID.match(value) else value
 
 
 def first_section_ids(app: Sphinx) -> dict[str, str]:
