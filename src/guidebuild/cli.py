@@ -132,6 +132,50 @@ def build(
         progress.say(f"{count} warning(s); `guidebuild check` treats them as errors.")
 
 
+# --- release ----------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("version")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the bundle goes (default: _build/release/).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The previous release's recommendations.json (default: the latest in releases/).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def release(version: str, out: Path | None, previous: Path | None, quiet: bool) -> None:
+    """Build release VERSION: a final, archivable, reproducible bundle.
+
+    A final build dated by the edition (SOURCE_DATE_EPOCH = publication date), an
+    archival PDF/A copy of the guidance, and one zip of site, PDFs and checklists with a
+    SHA-256 manifest inside. No recommendation of the previous release may vanish. The
+    release's manifest is recorded in releases/VERSION/ for the next one; commit it.
+
+    \b
+    Examples:
+      guidebuild release 1.0
+      guidebuild release 1.1 --previous old/recommendations.json
+    """
+    from guidebuild.build.release import release_project
+    from guidebuild.progress import Progress
+
+    done = release_project(
+        _project_root(),
+        version,
+        Progress.for_stream(sys.stderr, quiet=quiet),
+        out=out,
+        previous=previous,
+    )
+    click.echo(f"{done.bundle} ({done.files} files, SHA-256 manifest inside)")
+
+
 # --- check ------------------------------------------------------------------------------
 
 
@@ -190,6 +234,11 @@ class _FrameworkKey(click.ParamType[tuple[str, str]]):
         if not (framework_id and at and version):
             self.fail(f"write it as id@version, e.g. mentoring-schemes@1.0, not {value!r}")
         return framework_id, version
+
+
+def _use_color(output: Path | None, stream: Any, env: Any) -> bool:
+    """Colour only for a report shown on a terminal, and never when NO_COLOR is set."""
+    return output is None and stream.isatty() and not env.get("NO_COLOR")
 
 
 def _progress_printer(quiet: bool) -> Any:
@@ -292,7 +341,7 @@ def assess(
     from guidebuild.errors import CheckFailed
     from guidebuild.report.pipeline import AssessOptions, ReportFormat, run_assess
 
-    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    color = _use_color(output, sys.stdout, os.environ)
     outcome = run_assess(
         AssessOptions(
             inputs=files,

@@ -64,6 +64,8 @@ class BuildResult:
     pdf_pages: int = 0
     pdf_size: int = 0
     recommendations: list[dict[str, Any]] = field(default_factory=list)
+    withdrawn: set[str] = field(default_factory=set)
+    """IDs the sources mark as withdrawn or replaced."""
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -109,7 +111,7 @@ def _build_locked(
             pdf_job = _start_pdf(pdf_args, parallel=do_html and cores > 1)
 
         manifest: list[dict[str, Any]] = []
-        withdrawn = set(record.withdrawn)
+        withdrawn = result.withdrawn = set(record.withdrawn)
         if do_html:
             with progress.stage("Building the HTML site"):
                 manifest, withdrawn = _html_stage(
@@ -194,6 +196,7 @@ def _unchanged(
     out: Path, settings: Settings, options: BuildOptions, record: Record, result: BuildResult
 ) -> BuildResult:
     """Report the published output of an unchanged project, checking --previous still."""
+    result.withdrawn = set(record.withdrawn)
     if options.previous is not None:
         manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
         check_previous(options.previous, manifest, set(record.withdrawn))
@@ -231,9 +234,10 @@ def _html_stage(
     )
     manifest: list[dict[str, Any]] = json.loads((cache / "html" / MANIFEST_NAME).read_text("utf-8"))
     result.recommendations = manifest
+    result.withdrawn = withdrawn_ids(run.app)
     shutil.copytree(cache / "html", stage_dir / "html", ignore=_ignore_build_info)
     shutil.copy2(cache / "html" / MANIFEST_NAME, stage_dir / MANIFEST_NAME)
-    return manifest, withdrawn_ids(run.app)
+    return manifest, result.withdrawn
 
 
 PdfOutcome = tuple[int, int, list[Problem]]
