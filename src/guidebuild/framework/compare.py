@@ -2,7 +2,9 @@
 
 Two assessments compare only when they use the same framework version, or when one of the
 two framework versions declares a mapping from the other (``mappings:`` in the framework
-file). Domains are matched by their permanent IDs; items through the mapping.
+file). Domains are matched by their permanent IDs. Items keep their IDs across versions
+(an ID is never reused for a different question), so an ID found in both versions is the
+same item; the mapping lists only the items that were renamed, split or merged.
 """
 
 from __future__ import annotations
@@ -95,15 +97,18 @@ def item_mapping(baseline: Assessment, current: Assessment) -> dict[str, str]:
         )
     if old.version == new.version:
         return {item_id: item_id for item_id in new.items}
+    declared: dict[str, str] | None = None
     forward = new.mapping_from(old.version)
-    if forward is not None:
-        return dict(forward.items)
     backward = old.mapping_from(new.version)
-    if backward is not None:
-        inverted: dict[str, str] = {}
+    if forward is not None:
+        declared = dict(forward.items)
+    elif backward is not None:
+        declared = {}
         for later, earlier in backward.items.items():
-            inverted.setdefault(earlier, later)
-        return inverted
+            declared.setdefault(earlier, later)
+    if declared is not None:
+        kept = {i: i for i in old.items if i in new.items and i not in declared}
+        return {**kept, **declared}
     raise InputError(
         f"cannot compare: {baseline.answers.source} uses {old.key} and "
         f"{current.answers.source} uses {new.key}, and neither version of the framework "

@@ -168,7 +168,10 @@ class VersionMapping:
 
     from_version: str
     items: dict[str, str]
-    """Earlier item ID -> item ID in this version. Items left out have no counterpart."""
+    """Earlier item ID -> item ID in this version, for items renamed, split or merged.
+
+    An ID found in both versions is the same item and need not be listed; an earlier ID in
+    neither this mapping nor this version has no counterpart."""
 
 
 @dataclass(frozen=True)
