@@ -192,6 +192,9 @@ def test_fail_under(tiny: Path) -> None:
     assert result.stdout.startswith("Hillside Mentoring\n")  # the report is still shown
     assert result.stderr == f"Error: below --fail-under 40%: {tiny / 'scheme.yaml'} (37.0%)\n"
     assert run_tiny(tiny, "--fail-under", "37").exit_code == 0
+    # The exact overall is 1000/27 = 37.037 %: shown as 37.0, compared exactly.
+    assert run_tiny(tiny, "--fail-under", "37.03").exit_code == 0
+    assert run_tiny(tiny, "--fail-under", "37.04").exit_code == 1
 
 
 def test_fail_under_in_a_batch_counts_the_schemes() -> None:
@@ -383,3 +386,44 @@ def test_help_has_examples_and_the_readme_names_the_command(command: str) -> Non
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     organisers = readme.split("<!-- section: organisers -->")[1].split("<!-- /section")[0]
     assert f"guidebuild {command}" in organisers
+
+
+# -- framework versions and broken frameworks ------------------------------------------------
+
+
+def test_baseline_across_versions_needs_a_declared_mapping(tiny: Path) -> None:
+    frameworks = tiny / "frameworks"
+    (frameworks / "tiny@1.0.yaml").write_text(TINY_FRAMEWORK, encoding="utf-8")
+    v2 = TINY_FRAMEWORK.replace('version: "1.0"', 'version: "2.0"')
+    (frameworks / "tiny.yaml").write_text(v2, encoding="utf-8")
+    current = tiny / "current.yaml"
+    current.write_text(TINY_SCHEME.replace("tiny@1.0", "tiny@2.0"), encoding="utf-8")
+    args = ["assess", str(current), "--frameworks", str(frameworks), "-f", "json"]
+    result = CliRunner().invoke(main, [*args, "--baseline", str(tiny / "scheme.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: cannot compare: {tiny / 'scheme.yaml'} uses tiny@1.0 and {current} uses "
+        "tiny@2.0, and neither version of the framework declares a mapping from the other\n"
+    )
+    # Declare that R1 became R1 again and nothing else changed: now they compare.
+    (frameworks / "tiny.yaml").write_text(
+        v2 + 'mappings:\n  - from: "1.0"\n    items: {R1: R1}\n', encoding="utf-8"
+    )
+    result = run(*args, "--baseline", str(tiny / "scheme.yaml"))
+    baseline = json.loads(result.stdout)["baseline"]
+    assert baseline["framework"] == {"id": "tiny", "version": "1.0"}
+    assert baseline["items"] == []
+    assert baseline["overall"]["change"] == 0.0
+
+
+def test_a_broken_framework_is_reported_not_raised(tiny: Path) -> None:
+    framework = tiny / "frameworks" / "tiny.yaml"
+    framework.write_text(TINY_FRAMEWORK.replace("weight: 2", "weight: two"), encoding="utf-8")
+    result = run_tiny(tiny, "-o", str(tiny / "report.txt"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {framework}: 1 problem\n"
+        f"  {framework}:13:17: item 'A1': the weight must be 2 for a must-meet item, "
+        "not 'two'\n"
+    )
+    assert not (tiny / "report.txt").exists()

@@ -154,6 +154,13 @@ def test_cross_check_locates_unknown_references() -> None:
     assert "let-mentee-choose" in unchecked
 
 
+def test_cross_check_with_a_set_is_sorted() -> None:
+    framework = load_framework(FRAMEWORK)
+    _, unchecked = check_recommendations(framework, set(RECOMMENDATIONS))
+    assert list(unchecked) == sorted(unchecked)
+    assert len(unchecked) == 8
+
+
 # -- the loader's checks -------------------------------------------------------------------------
 
 GOOD = """\

@@ -6,7 +6,7 @@ guidance. It is pure: no files are read here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from guidebuild.errors import Problem
 from guidebuild.framework.model import Framework
@@ -20,9 +20,11 @@ def check_recommendations(
 
     Returns ``(problems, unchecked)``: one problem, located in the framework file, for each
     item reference to an ID that ``known_ids`` does not hold (with a did-you-mean); and the
-    known IDs that no item checks, in the order of ``known_ids``.
+    known IDs that no item checks, in the order of ``known_ids`` (sorted if it is a set).
     """
-    known = list(dict.fromkeys(known_ids))
+    # A set has no order of its own: sort it, so that the result is the same on every run.
+    ordered = known_ids if isinstance(known_ids, Sequence) else sorted(known_ids)
+    known = list(dict.fromkeys(ordered))
     known_set = set(known)
     problems: list[Problem] = []
     referenced: set[str] = set()

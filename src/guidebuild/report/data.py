@@ -163,6 +163,15 @@ class SummaryRow(NamedTuple):
     domains: tuple[DomainCell, ...]
     must_meet_failures: tuple[str, ...]
     actions: int
+    overall_points: int
+    overall_ceiling: int
+    """The exact overall percent is ``100 * overall_points / overall_ceiling``."""
+
+    def below(self, percent: float) -> bool:
+        """Whether the exact overall percent is below ``percent`` (as ``Assessment.below``)."""
+        if self.overall_ceiling == 0:
+            return percent > 0
+        return 100 * self.overall_points < percent * self.overall_ceiling
 
 
 def summary_row(assessment: Assessment) -> SummaryRow:
@@ -183,6 +192,8 @@ def summary_row(assessment: Assessment) -> SummaryRow:
         ),
         must_meet_failures=assessment.must_meet_failures,
         actions=len(assessment.actions),
+        overall_points=assessment.overall_points,
+        overall_ceiling=assessment.overall_ceiling,
     )
 
 

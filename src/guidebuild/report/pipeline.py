@@ -130,7 +130,6 @@ class _Job(NamedTuple):
     root: Path | None
     guidance_url: str | None
     color: bool
-    fail_under: float | None
 
 
 class _Scorer:
@@ -253,7 +252,6 @@ def run_assess(options: AssessOptions) -> AssessOutcome:
         root=resources.root,
         guidance_url=options.guidance_url,
         color=options.color,
-        fail_under=options.fail_under,
     )
     scorer = _Scorer(job)
     if options.baseline is not None:
@@ -314,7 +312,7 @@ def _finish(
         write_atomically(options.output, report)
         written = options.output
     threshold = options.fail_under
-    below = tuple(row for row in rows if threshold is not None and row.percent < threshold)
+    below = tuple(row for row in rows if threshold is not None and row.below(threshold))
     return AssessOutcome(report, written, tuple(rows), below)
 
 
