@@ -240,9 +240,7 @@ def test_manifest(built_tiny: Path) -> None:
 def test_previous_manifest_with_a_vanished_id_fails(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     project = make_project("tiny")
     old = tmp_path / "old.json"
-    old.write_text(
-        json.dumps([{"id": "first-thing"}, {"id": "old-idea"}, {"id": "older-idea"}])
-    )
+    old.write_text(json.dumps([{"id": "first-thing"}, {"id": "old-idea"}, {"id": "older-idea"}]))
     result = run_cli(project, "build", "-q", "--no-pdf", "--previous", str(old))
     assert result.exit_code == 1
     assert result.output == (
@@ -310,3 +308,30 @@ def test_single_page_ids_are_unique(built_tiny: Path) -> None:
     # Each footnote reference points at its own chapter's footnote.
     assert re.search(r'href="#first-id\d+"', page)
     assert re.search(r'href="#second-id\d+"', page)
+
+
+def test_pdf_structure_for_assistive_technology(make_project) -> None:  # type: ignore[no-untyped-def]
+    from guidebuild.check.pdf import structure_elements, text_outside_artifacts
+
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--draft", "--no-html").exit_code == 0
+    reader = PdfReader(project / PDF)
+    elements = structure_elements(reader.trailer["/Root"]["/StructTreeRoot"])
+    headings = [str(e["/S"]) for e in elements if re.fullmatch(r"/H\d", str(e["/S"]))]
+    assert headings[:3] == ["/H1", "/H2", "/H3"]
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    assert [str(f["/Alt"]) for f in figures] == ["A blue square standing for a mentor."]
+    assert sum(1 for e in elements if e["/S"] == "/TH") >= 2
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        everything = page.extract_text()
+        read_aloud = text_outside_artifacts(page)
+        assert "DRAFT: not for publication" in everything
+        assert "DRAFT" not in read_aloud
+        if number > 1:
+            assert f"Page {number} of {total}" in everything
+            assert "Page " not in read_aloud.split("\n")[-1]
+            assert f"Page {number} of" not in read_aloud
+    # The running header is furniture too.
+    chapter_page = outline_pages(reader)["2. Second chapter"] + 0
+    assert "2. Second chapter" in text_outside_artifacts(reader.pages[chapter_page - 1])

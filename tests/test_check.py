@@ -94,3 +94,27 @@ def test_internal_link_without_target(tmp_path: Path) -> None:
     writer.write(broken)
     found = [p.message for p in check_pdf(broken)]
     assert found == ["page 1: internal link to 'nowhere' has no target"]
+
+
+FURNISHED = """<html lang="en-GB"><head><title>Made</title><style>
+@page { @bottom-right { content: "Page " counter(page) " of " counter(pages); } }
+</style></head><body><h1>Contents</h1><p>Text.</p></body></html>"""
+
+
+def test_furniture_that_is_not_an_artifact_is_found(tmp_path: Path) -> None:
+    # WeasyPrint alone tags margin boxes as content; only our finisher makes them artifacts.
+    found = [p.message for p in check_pdf(render(tmp_path, FURNISHED))]
+    assert "page 1: 'Page 1 of 1' is page furniture but not an artifact" in found
+
+
+def test_structure_problems_are_found(tmp_path: Path) -> None:
+    html = (
+        '<html lang="en-GB"><head><title>T</title></head><body>'
+        "<h1>A</h1><h3>Skipped</h3><img src='data:image/svg+xml,"
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>\'>'
+        "<table><tr><td>no header</td></tr></table></body></html>"
+    )
+    found = [p.message for p in check_pdf(render(tmp_path, html))]
+    assert "heading levels skip from H1 to H3" in found
+    assert "a figure has no alternative text (/Alt)" in found
+    assert "table 1 has no header cells (TH)" in found

@@ -65,6 +65,65 @@ def source_date_epoch(epoch: int | None) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
+def _number(reference: Any) -> int | None:
+    """The object number of a pydyf reference (b'12 0 R'), else None."""
+    if isinstance(reference, bytes) and reference.endswith(b" R"):
+        return int(reference.split()[0])
+    return None
+
+
+def mark_furniture_as_artifacts(document: Any, pdf: Any) -> None:
+    """A WeasyPrint finisher: page furniture becomes /Artifact marked content (PDF/UA-1).
+
+    WeasyPrint 70 tags the text of page margin boxes (running header, page numbers, the
+    DRAFT label) as /Span with an MCID whose structure element it leaves out of the tree.
+    PDF/UA-1 wants such content marked as an artifact, so that assistive technology skips
+    it: every MCID whose structure element the tree cannot reach is rewritten as
+    ``/Artifact BMC``.
+    """
+    objects = pdf.objects
+    catalog_root = pdf.catalog.get("StructTreeRoot")
+    root_number = _number(catalog_root)
+    if root_number is None:
+        return
+    reachable: set[int] = set()
+    pending = [root_number]
+    while pending:
+        number = pending.pop()
+        if number in reachable:
+            continue
+        reachable.add(number)
+        kids = objects[number].get("K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            child = _number(kid)
+            if child is not None:
+                pending.append(child)
+
+    parent_tree = objects[_number(objects[root_number]["ParentTree"]) or 0]
+    nums = parent_tree["Nums"]
+    orphans: dict[int, set[int]] = {}
+    for key, value in zip(nums[::2], nums[1::2], strict=True):
+        if isinstance(value, list):  # a page: its structure elements, by MCID
+            orphans[key] = {mcid for mcid, ref in enumerate(value) if _number(ref) not in reachable}
+    kids = pdf.pages["Kids"]
+    pages = [objects[kids[i]] for i in range(0, len(kids), 3)]
+    for index, page in enumerate(pages):
+        lost = orphans.get(index)
+        if not lost:
+            continue
+        stream = objects[_number(page["Contents"]) or 0]
+        operations = stream.stream
+        for position in range(len(operations) - 2):
+            _tag, properties, operator = operations[position : position + 3]
+            if (
+                operator == b"BDC"
+                and isinstance(properties, dict)
+                and properties.get("MCID") in lost
+            ):
+                # Same length, so positions of later operations do not move.
+                operations[position : position + 3] = ["/Artifact", b"", b"BMC"]
+
+
 def find_referrers(url: str, search: tuple[Path, ...]) -> list[Problem]:
     """Where the sources name ``url`` (or its file path), so the error can point at them."""
     parts = urlsplit(url)
@@ -112,7 +171,12 @@ def write_pdf(
         # Attachments are fetched while writing, so refusals are checked after it; the
         # target is in the staging folder, which is never published when this fails.
         with source_date_epoch(epoch):
-            document.write_pdf(target, pdf_variant=variant, pdf_tags=True)
+            document.write_pdf(
+                target,
+                pdf_variant=variant,
+                pdf_tags=True,
+                finisher=mark_furniture_as_artifacts,
+            )
         if refused:
             problems: list[Problem] = []
             for url in dict.fromkeys(refused):

@@ -92,6 +92,9 @@ def check_pdf(path: Path) -> list[Problem]:
             )
 
     problems.extend(_dangling_links(path, reader))
+    if "/StructTreeRoot" in root:
+        problems.extend(_structure(path, root["/StructTreeRoot"]))
+    problems.extend(_furniture(path, reader))
     return problems
 
 
@@ -113,3 +116,81 @@ def _dangling_links(path: Path, reader: Any) -> list[Problem]:
                     Problem(path, f"page {number}: internal link to {target!r} has no target")
                 )
     return problems
+
+
+def text_outside_artifacts(page: Any) -> str:
+    """A page's text without what is marked as an artifact (headers, footers, watermarks).
+
+    PDF/UA wants page furniture marked as artifacts so that screen readers skip it; this
+    is the text a screen reader would read. pypdf calls the operator visitor for every
+    operator in order, so the marked-content stack can be followed while extracting.
+    """
+    stack: list[bool] = []
+    parts: list[str] = []
+
+    def operator(op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        if op in (b"BDC", b"BMC"):
+            stack.append(bool(args) and args[0] == "/Artifact")
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if not any(stack):
+            parts.append(value)
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return "".join(parts)
+
+
+def structure_elements(tree_root: Any) -> list[Any]:
+    """The structure elements in document order (depth first)."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S"):
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None and hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(tree_root)
+    return found
+
+
+def _structure(path: Path, tree_root: Any) -> list[Problem]:
+    """Headings H1-H6 in order, figures with alt text, tables with header cells."""
+    problems = []
+    elements = structure_elements(tree_root)
+    last = 0
+    for element in elements:
+        tag = str(element["/S"])
+        if re.fullmatch(r"/H[1-6]", tag):
+            level = int(tag[2])
+            if last and level > last + 1:
+                problems.append(Problem(path, f"heading levels skip from H{last} to H{level}"))
+            last = level
+        elif tag == "/Figure" and not str(element.get("/Alt") or "").strip():
+            problems.append(Problem(path, "a figure has no alternative text (/Alt)"))
+    tables = [e for e in elements if e["/S"] == "/Table"]
+    for number, table in enumerate(tables, start=1):
+        if not any(e["/S"] == "/TH" for e in structure_elements(table)):
+            problems.append(Problem(path, f"table {number} has no header cells (TH)"))
+    return problems
+
+
+_FURNITURE = re.compile(r"Page \d+ of \d+|DRAFT: not for publication")
+
+
+def _furniture(path: Path, reader: Any) -> list[Problem]:
+    """Page numbers and the draft label must be artifacts, which screen readers skip."""
+    for number, page in enumerate(reader.pages, start=1):
+        match = _FURNITURE.search(text_outside_artifacts(page))
+        if match:
+            return [
+                Problem(path, f"page {number}: {match[0]!r} is page furniture but not an artifact")
+            ]
+    return []
