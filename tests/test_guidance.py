@@ -116,3 +116,8 @@ def test_key_facts_of_the_brief_are_present(guidance: Path) -> None:
 def test_pdf_length_is_in_the_expected_range(guidance: Path) -> None:
     pages = len(PdfReader(guidance / "_build" / "pdf" / "mentoring-for-doctors.pdf").pages)
     assert 15 <= pages <= 32, pages
+
+
+def test_guidebuild_check_passes_on_the_guidance(guidance: Path) -> None:
+    result = run_cli(guidance, "check", "-q")
+    assert result.exit_code == 0, result.output

@@ -175,9 +175,12 @@ def _structure(path: Path, tree_root: Any) -> list[Problem]:
             last = level
         elif tag == "/Figure" and not str(element.get("/Alt") or "").strip():
             problems.append(Problem(path, "a figure has no alternative text (/Alt)"))
-    tables = [e for e in elements if e["/S"] == "/Table"]
-    for number, table in enumerate(tables, start=1):
-        if not any(e["/S"] == "/TH" for e in structure_elements(table)):
+    # WeasyPrint 70 tags a captioned table's wrapper as a Table holding just the Caption,
+    # with the rows in the next Table: only tables with rows can lack header cells.
+    contents = [structure_elements(e) for e in elements if e["/S"] == "/Table"]
+    tables = [cells for cells in contents if any(c["/S"] == "/TR" for c in cells)]
+    for number, cells in enumerate(tables, start=1):
+        if not any(e["/S"] == "/TH" for e in cells):
             problems.append(Problem(path, f"table {number} has no header cells (TH)"))
     return problems
 
