@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -14,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from tests.conftest import run_cli, tree_digest
+from tests.conftest import REPO, run_cli, tree_digest
 
 PDF = Path("_build/pdf/tiny-guidance.pdf")
 
@@ -335,3 +336,33 @@ def test_pdf_structure_for_assistive_technology(make_project) -> None:  # type: 
     # The running header is furniture too.
     chapter_page = outline_pages(reader)["2. Second chapter"] + 0
     assert "2. Second chapter" in text_outside_artifacts(reader.pages[chapter_page - 1])
+
+
+def test_checklist_pointing_at_an_unknown_recommendation_fails_the_build(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    framework = REPO / "checklists" / "mentoring-schemes.yaml"
+    (project / "checklists").mkdir()
+    (project / "checklists" / framework.name).write_text(framework.read_text())
+    result = run_cli(project, "build", "-q", "--no-pdf")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "Error: the checklists and the guidance are out of step"
+    # The tiny guidance defines none of the framework's recommendations.
+    assert all(f"{project / 'checklists' / framework.name}:" in line for line in lines[1:])
+    assert any("item A1 checks recommendation 'write-down-aims'" in line for line in lines)
+
+
+def test_recommendations_no_checklist_checks_are_noted(tmp_path: Path) -> None:
+    project = tmp_path / "real"
+    project.mkdir()
+    for name in ("conf.py", "guidance", "templates", "checklists"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy2(source, project / name)
+    result = run_cli(project, "build", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    assert "note: 8 recommendation(s) are checked by no item of mentoring-schemes@1.0: " in (
+        result.output
+    )

@@ -123,6 +123,8 @@ def build(
     if not quiet:
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
     if result.html_dir:
         progress.say(f"Site: {result.html_dir / 'index.html'}")
     if result.pdf_path:

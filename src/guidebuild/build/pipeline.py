@@ -66,6 +66,8 @@ class BuildResult:
     recommendations: list[dict[str, Any]] = field(default_factory=list)
     withdrawn: set[str] = field(default_factory=set)
     """IDs the sources mark as withdrawn or replaced."""
+    notes: list[str] = field(default_factory=list)
+    """Things worth knowing that are not problems (recommendations no checklist checks)."""
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -172,7 +174,8 @@ def _what_changed(
     do_html = options.html and (
         options.strict
         or options.force
-        or html_print != record.html or not (out / "html" / "index.html").is_file()
+        or html_print != record.html
+        or not (out / "html" / "index.html").is_file()
     )
     return html_print, pdf_print, do_html, do_pdf
 
@@ -235,6 +238,8 @@ def _html_stage(
     manifest: list[dict[str, Any]] = json.loads((cache / "html" / MANIFEST_NAME).read_text("utf-8"))
     result.recommendations = manifest
     result.withdrawn = withdrawn_ids(run.app)
+    # The checklists point at recommendations by ID: they must exist in this build.
+    result.notes.extend(check_frameworks(settings, manifest))
     shutil.copytree(cache / "html", stage_dir / "html", ignore=_ignore_build_info)
     shutil.copy2(cache / "html" / MANIFEST_NAME, stage_dir / MANIFEST_NAME)
     return manifest, result.withdrawn
@@ -359,6 +364,29 @@ def _finish_site(site: Path, pdf_dir: Path, settings: Settings, result: BuildRes
         text = page.read_text(encoding="utf-8")
         if PDF_SIZE_MARKER in text:
             page.write_text(text.replace(PDF_SIZE_MARKER, size_text), encoding="utf-8")
+
+
+def check_frameworks(settings: Settings, manifest: list[dict[str, Any]]) -> list[str]:
+    """Every checklist item must check recommendations that exist; say which none checks."""
+    from guidebuild.framework.crosscheck import check_recommendations
+    from guidebuild.framework.loader import Catalogue
+
+    if not settings.checklists_dir.is_dir():
+        return []
+    known = [entry["id"] for entry in manifest]
+    problems: list[Problem] = []
+    notes = []
+    for framework in Catalogue(settings.checklists_dir).all():
+        found, unchecked = check_recommendations(framework, known)
+        problems.extend(found)
+        if unchecked:
+            notes.append(
+                f"{len(unchecked)} recommendation(s) are checked by no item of "
+                f"{framework.id}@{framework.version}: {', '.join(unchecked)}"
+            )
+    if problems:
+        raise BuildError("the checklists and the guidance are out of step", tuple(problems))
+    return notes
 
 
 def check_previous(previous: Path, manifest: list[dict[str, Any]], withdrawn: set[str]) -> None:
