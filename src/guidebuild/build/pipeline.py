@@ -328,6 +328,15 @@ def _sphinx(
 ) -> Any:
     from guidebuild.build.sphinx import run_sphinx
 
+    # Sphinx records documents as done before it writes their pages: a build killed while
+    # writing would leave half-written pages that the next build trusts. The mark says
+    # "this cache may be torn"; a build that finds it starts this builder afresh.
+    torn = outdir.with_name(f"{outdir.name}.incomplete")
+    if torn.exists():
+        shutil.rmtree(outdir, ignore_errors=True)
+        shutil.rmtree(doctrees, ignore_errors=True)
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    torn.touch()
     run = run_sphinx(
         srcdir=settings.source_dir,
         confdir=settings.root,
@@ -337,6 +346,7 @@ def _sphinx(
         overrides=overrides,
         status=status,
     )
+    torn.unlink()
     # The same warning comes from both builders: report it once.
     seen = {str(w) for w in result.warnings}
     result.warnings.extend(w for w in run.warnings if str(w) not in seen)
