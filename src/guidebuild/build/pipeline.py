@@ -80,6 +80,9 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
     """Build and publish the guidance of the project at ``root``."""
     with progress.stage("Reading settings"):
         settings = load_settings(root)
+        if options.previous is not None:
+            load_manifest_ids(options.previous)  # bad input fails before any work
+        check_encoding(settings.source_dir)
     out = (options.out or root / "_build").resolve()
     with locked(out, lambda: progress.say(f"Waiting for another build into {out}...")):
         return _build_locked(settings, out, options, progress)
@@ -399,16 +402,43 @@ def check_frameworks(settings: Settings, manifest: list[dict[str, Any]]) -> list
     return notes
 
 
-def check_previous(previous: Path, manifest: list[dict[str, Any]], withdrawn: set[str]) -> None:
-    """Fail if an ID of the previous edition has gone without being withdrawn or replaced."""
+TEXT_SOURCES = {".rst", ".txt", ".yaml", ".yml", ".csv", ".inc"}
+
+
+def check_encoding(source_dir: Path) -> None:
+    """Every text source must be UTF-8; list each one that is not, with line and column."""
+    problems = []
+    for path in sorted(source_dir.rglob("*")):
+        if path.suffix not in TEXT_SOURCES or not path.is_file():
+            continue
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            before = data[: error.start]
+            line = before.count(b"\n") + 1
+            column = error.start - (before.rfind(b"\n") + 1) + 1
+            message = f"not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
+            problems.append(Problem(path, message, line, column))
+    if problems:
+        raise BuildError("the guidance does not build", tuple(problems))
+
+
+def load_manifest_ids(previous: Path) -> list[str]:
+    """The IDs of an earlier recommendations.json; a clear error if it is not one."""
     try:
         old = json.loads(previous.read_text(encoding="utf-8"))
-        old_ids = [entry["id"] for entry in old]
+        return [str(entry["id"]) for entry in old]
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
         raise InputError(
             f"{previous}: not a recommendations.json manifest (a list of objects with 'id'): "
             f"{error}"
         ) from None
+
+
+def check_previous(previous: Path, manifest: list[dict[str, Any]], withdrawn: set[str]) -> None:
+    """Fail if an ID of the previous edition has gone without being withdrawn or replaced."""
+    old_ids = load_manifest_ids(previous)
     current = {entry["id"] for entry in manifest} | withdrawn
     gone = [rec_id for rec_id in old_ids if rec_id not in current]
     if gone:
