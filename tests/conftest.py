@@ -55,6 +55,21 @@ def built_tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
+@pytest.fixture(scope="session")
+def guidance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own guidance, built once (site, PDF, checklists)."""
+    project = tmp_path_factory.mktemp("guidance")
+    for name in ("conf.py", "guidance", "templates", "checklists"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, project / name)
+        else:
+            shutil.copy2(source, project / name)
+    result = run_cli(project, "build", "-q")
+    assert result.exit_code == 0, result.output
+    return project
+
+
 def tree_digest(folder: Path) -> dict[str, bytes]:
     """Every file below ``folder`` with its bytes: equal dicts mean identical trees."""
     return {

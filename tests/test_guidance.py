@@ -8,14 +8,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import run_cli
 
 CHAPTERS = [
     "About this guidance",
@@ -46,20 +44,6 @@ FACTS = [
     "SCOPME",
     "at least 50",
 ]
-
-
-@pytest.fixture(scope="session")
-def guidance(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("guidance")
-    for name in ("conf.py", "guidance", "templates", "checklists"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        else:
-            shutil.copy2(source, project / name)
-    result = run_cli(project, "build", "-q")
-    assert result.exit_code == 0, result.output
-    return project
 
 
 def site_text(project: Path) -> str:
