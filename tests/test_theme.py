@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import shutil
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -797,12 +796,13 @@ def test_colours_meet_wcag_aa(css: list[Rule]) -> None:
 def test_in_chromium_from_file_urls(final: Site) -> None:
     """Narrow phones do not scroll sideways; contents fold on phones; the skip link works;
     search finds a page opened from file:// and says how many it found."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip("no Chromium on this machine")
+    from playwright import sync_api
+
+    from tests.browser import CHROMIUM_ARGS, chromium_path
+
+    # No skip: CI installs Playwright (a dev dependency) and Debian's chromium.
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 320, "height": 640})
             page.route(
