@@ -178,6 +178,48 @@ def release(version: str, out: Path | None, previous: Path | None, quiet: bool) 
     click.echo(f"{done.bundle} ({done.files} files, SHA-256 manifest inside)")
 
 
+# --- serve ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option(
+    "--pdf/--no-pdf",
+    default=True,
+    show_default=True,
+    help="Rebuild the PDF in the background after each change.",
+)
+def serve(port: int, open_browser: bool, pdf: bool) -> None:
+    """Serve the site on 127.0.0.1, rebuild it on every edit and reload the browser.
+
+    Watches guidance/, templates/, checklists/ and conf.py. Only what an edit touches is
+    rebuilt; the PDF follows in the background and never holds up the site. A change
+    that does not build is reported and the last good site stays up.
+
+    \b
+    Examples:
+      guidebuild serve
+      guidebuild serve --port 8080 --open --no-pdf
+    """
+    from guidebuild.progress import Progress
+    from guidebuild.serve import serve as run_server
+
+    run_server(
+        _project_root(),
+        port=port,
+        open_browser=open_browser,
+        pdf=pdf,
+        progress=Progress.for_stream(sys.stderr),
+    )
+
+
 # --- check ------------------------------------------------------------------------------
 
 
@@ -205,6 +247,62 @@ def check(quiet: bool) -> None:
         raise CheckFailed(f"{len(problems)} problem(s) to fix before publishing", tuple(problems))
     if not quiet:
         click.echo("Ready to publish: every check passed.", err=True)
+
+
+# --- checklist ---
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: _build/checklists/ in the project).",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["pdf", "xlsx", "html", "yaml"]),
+    multiple=True,
+    help="A format to write; repeat it for several (default: all four).",
+)
+@click.option(
+    "--frameworks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Folder of framework files (default: the project's checklists/).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")
+def checklist(
+    out: Path | None, formats: tuple[str, ...], frameworks: Path | None, quiet: bool
+) -> None:
+    """Write the fillable self-assessment checklists from the framework.
+
+    All come from the one framework in checklists/: a PDF form, an Excel workbook, an
+    HTML form and a commented YAML file. `guidebuild assess` reads any of them back once
+    filled in. Files are named <framework>-<version>-checklist.<format> and each is
+    written whole or not at all.
+
+    \b
+    Examples:
+      guidebuild checklist                         all four into _build/checklists/
+      guidebuild checklist --format pdf --format xlsx --out dist/
+    """
+    from guidebuild.build.pdf import human_size
+    from guidebuild.forms import FORMATS, write_checklists
+    from guidebuild.framework.loader import Catalogue
+    from guidebuild.report.pipeline import locate_resources
+
+    resources = locate_resources(frameworks)
+    framework = Catalogue(resources.checklists).default()
+    out_dir = out or (resources.root or Path.cwd()) / "_build" / "checklists"
+    for path in write_checklists(framework, out_dir, formats or FORMATS):
+        if not quiet:
+            click.echo(f"{path} ({human_size(path.stat().st_size)})")
+
+
+# --- end checklist ---
 
 
 # --- assess (framework, scoring, reports) ---
@@ -263,9 +361,7 @@ def _progress_printer(quiet: bool) -> Any:
 
 
 @main.command()
-@click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
-)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "-f",
     "--format",
@@ -367,9 +463,7 @@ def assess(
         listed = ", ".join(f"{row.source} ({row.percent:.1f}%)" for row in below[:10])
         more = f" and {len(below) - 10} more" if len(below) > 10 else ""
         count = "" if len(outcome.results) == 1 else f"{len(below)} of {len(outcome.results)} "
-        raise CheckFailed(
-            f"{count}below --fail-under {fail_under:g}%: {listed}{more}"
-        )
+        raise CheckFailed(f"{count}below --fail-under {fail_under:g}%: {listed}{more}")
 
 
 @main.command()
