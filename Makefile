@@ -6,12 +6,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: build test check lint system-packages test-system-packages clean
+.PHONY: build test check lint system-packages test-system-packages node-packages clean
 
 build: system-packages $(STAMP)
 	$(BIN)/guidebuild build
 
-test: test-system-packages $(STAMP)
+test: test-system-packages node-packages $(STAMP)
 	$(BIN)/ruff check src tests benchmarks conf.py
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -25,6 +25,10 @@ system-packages:
 
 test-system-packages:
 	@scripts/system-packages.sh --test
+
+# pdf.js for the PDF form's round-trip tests, at the version package-lock.json pins.
+node-packages: test-system-packages
+	@test -d tests/js/node_modules || npm ci --prefix tests/js --no-audit --no-fund
 
 # Reinstall when the dependencies change.
 $(STAMP): pyproject.toml

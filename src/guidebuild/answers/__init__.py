@@ -4,7 +4,8 @@ A file's format is recognised from its content by :func:`detect_format`, never f
 name alone. Each format has a reader that parses the file into the shape of a scheme YAML
 file plus a way to locate values; :func:`guidebuild.answers.build.build_answers` then
 checks that shape against the framework, so every format obeys the same rules. Readers for
-the PDF form and the workbook plug in beside the YAML one in ``_READERS``.
+the PDF form (:mod:`guidebuild.answers.pdf`) and the workbook
+(:mod:`guidebuild.answers.xlsx`) sit beside the YAML one in ``_READERS``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ __all__ = [
 
 SUFFIXES = (".yaml", ".yml", ".pdf", ".xlsx")
 """File names a folder given to ``assess`` is searched for."""
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Largest file read at all; each reader then applies its own format's limit (YAML: 1 MB)."""
 
 
 def detect_format(head: bytes) -> Format:
@@ -44,7 +47,7 @@ def detect_format(head: bytes) -> Format:
     if head.startswith(b"%PDF-"):
         return Format.PDF
     if head.startswith(b"PK\x03\x04"):
-        return Format.XLSX  # a zip; the workbook reader checks it really is one
+        return Format.XLSX  # a zip; the workbook reader checks it holds xl/workbook.xml
     return Format.YAML
 
 
@@ -54,7 +57,23 @@ def _read_yaml(data: bytes, path: str) -> Located:
     return load_bytes(data, path)
 
 
-_READERS: dict[Format, Callable[[bytes, str], Located]] = {Format.YAML: _read_yaml}
+def _read_pdf(data: bytes, path: str) -> Located:
+    from guidebuild.answers.pdf import read_pdf_form
+
+    return read_pdf_form(data, path)
+
+
+def _read_xlsx(data: bytes, path: str) -> Located:
+    from guidebuild.answers.xlsx import read_workbook
+
+    return read_workbook(data, path)
+
+
+_READERS: dict[Format, Callable[[bytes, str], Located]] = {
+    Format.YAML: _read_yaml,
+    Format.PDF: _read_pdf,
+    Format.XLSX: _read_xlsx,
+}
 
 
 def read_answers(
@@ -62,7 +81,7 @@ def read_answers(
 ) -> tuple[Answers, Framework]:
     """Read the filled checklist in ``path`` and return its answers and their framework."""
     name = display or str(path)
-    data = read_bytes(path, display=name)
+    data = read_bytes(path, display=name, max_bytes=MAX_FILE_BYTES)
     fmt = detect_format(data[:8])
     reader = _READERS.get(fmt)
     if reader is None:

@@ -1,0 +1,89 @@
+"""A small font for the PDF form's fields, cut from Liberation Sans at build time.
+
+WeasyPrint 70 embeds the font of a form field whole, not as a subset (a one-page form
+with the system's Liberation Sans was 427 KB). The fields therefore use a font of their
+own: Liberation Sans cut down with fontTools to the Latin letters, digits and punctuation
+people type into a form, without hinting or layout tables, about 20 KB. Viewers draw what
+is typed in the fields with this font (the field's /DA), so it covers Latin-1 and Latin
+Extended-A (names such as Łukasz, Dvořák or Şahin), typographic quotes and dashes.
+
+Liberation Sans is metric-compatible with Arial and SIL Open Font License 1.1, which allows
+subsetting and embedding; the subset keeps the licence in its name table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from guidebuild.errors import BuildError
+
+FIELD_FONT_FAMILY = "Guidebuild Form Sans"
+"""The family name the form's stylesheet uses for fields; unlike any installed font."""
+FIELD_FONT_FILE = "guidebuild-form-sans.ttf"
+
+SOURCE_FONTS = (
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+)
+"""Where Debian's fonts-liberation2 (or the older fonts-liberation) installs the font."""
+
+UNICODES = (
+    "U+0020-007E,"  # Basic Latin
+    "U+00A0-00FF,"  # Latin-1 Supplement: accented letters, pound sign, degree ...
+    "U+0100-017F,"  # Latin Extended-A: Central European and Turkish letters
+    "U+2010-2015,U+2018-201E,U+2022,U+2026,U+2032-2033,U+20AC,U+2122"  # dashes, quotes, euro
+)
+
+
+def source_font() -> Path:
+    """The installed Liberation Sans Regular, or a clear error saying what to install."""
+    for path in SOURCE_FONTS:
+        if path.is_file():
+            return path
+    raise BuildError(
+        "the PDF form needs Liberation Sans for its fields: install the Debian package "
+        "fonts-liberation2 (scripts/system-packages.sh does)"
+    )
+
+
+def write_field_font(folder: Path) -> Path:
+    """Write the field font into ``folder`` and return its path.
+
+    The subset is deterministic: the same source font gives the same bytes (fontTools
+    keeps the source's timestamps unless told to recalculate them).
+    """
+    # fontTools has no type information; pyproject's overrides are not ours to extend.
+    from fontTools import subset  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    options = subset.Options()
+    options.hinting = False
+    options.desubroutinize = True
+    options.layout_features = ["kern"]
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # names, copyright and licence
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    options.drop_tables += ["FFTM", "DSIG"]
+    target = folder / FIELD_FONT_FILE
+    with TTFont(str(source_font()), recalcTimestamp=False) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=subset.parse_unicodes(UNICODES))
+        subsetter.subset(font)
+        _rename(font)
+        font.save(str(target))
+    return target
+
+
+def _rename(font: object) -> None:
+    """Give the subset its own family name, so it never stands in for the full font."""
+    name_table = font["name"]  # type: ignore[index]
+    names = {
+        1: FIELD_FONT_FAMILY,
+        3: f"{FIELD_FONT_FAMILY}: a subset of Liberation Sans",
+        4: FIELD_FONT_FAMILY,
+        6: FIELD_FONT_FAMILY.replace(" ", ""),
+        16: FIELD_FONT_FAMILY,
+    }
+    for record in name_table.names:
+        if record.nameID in names:
+            record.string = names[record.nameID]

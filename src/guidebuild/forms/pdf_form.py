@@ -1,0 +1,220 @@
+"""The fillable PDF checklist: a tagged PDF/UA-1 AcroForm rendered by WeasyPrint.
+
+The form is rendered from ``templates/forms/pdf/`` with ``pdf_forms=True``. What WeasyPrint
+70 gets wrong with forms (shared/brief/weasyprint-notes.md) decides the design:
+
+- the rating is a ``<select>``, a choice field whose export values are exactly the
+  framework's ratings: radio groups come out malformed and buttons corrupt the AcroForm;
+  the table beside it prints every option with a box to tick, so paper works too;
+- field text uses a small subset font (:mod:`guidebuild.forms.fonts`), because a form
+  embeds its field font whole;
+- the framework's ``id@version`` is in a read-only field and in the document information,
+  so ``guidebuild assess`` can refuse a form from another version.
+
+Nothing outside the template folder and the build's own font folder is read (the
+project's sandboxed fetcher), and the output is byte-identical for one SOURCE_DATE_EPOCH.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guidebuild.errors import BuildError, Problem
+from guidebuild.forms.fields import (
+    ANSWER_FIELDS,
+    FRAMEWORK_FIELD,
+    FRAMEWORK_INFO_KEY,
+    RATING_MEANINGS,
+    SCHEME_FIELDS,
+    field_help,
+    item_field_name,
+    scheme_field_name,
+)
+from guidebuild.forms.fonts import FIELD_FONT_FAMILY, write_field_font
+from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged, with a language and a title shown in the window; forms combine with it."""
+MAX_BYTES = 200 * 1024
+"""The form must stay small enough to e-mail and to download on a poor connection."""
+_FIELD_READ_ONLY = 1  # bit 1 of /Ff
+
+
+def template_folder() -> Path:
+    """``templates/forms/pdf``: the project's if it has one, else this checkout's."""
+    from guidebuild.report.pipeline import locate_resources
+
+    for base in (locate_resources().templates, Path(__file__).resolve().parents[3] / "templates"):
+        folder = base / "forms" / "pdf"
+        if (folder / "checklist.html").is_file():
+            return folder
+    raise BuildError("templates/forms/pdf/checklist.html is missing: the PDF form has no template")
+
+
+@dataclass(frozen=True)
+class _Option:
+    value: str
+    text: str
+
+
+def _item_context(item: Item) -> dict[str, Any]:
+    descriptors = {
+        Rating.WEAK: item.descriptors.weak,
+        Rating.ADEQUATE: item.descriptors.adequate,
+        Rating.STRONG: item.descriptors.strong,
+    }
+    options = [_Option(r.value, descriptors.get(r, RATING_MEANINGS[r])) for r in item.ratings]
+    fields = {part: item_field_name(item.id, part) for part in ANSWER_FIELDS}
+    optional = [r.value for r in item.ratings if not r.applies]
+    if not optional:
+        del fields["reason"]
+    hints = []
+    if Rating.NA in item.allows:
+        hints.append("If you choose n/a, say why the item does not apply (needed).")
+    if Rating.NOT_YET_DUE in item.allows:
+        hints.append("If you choose not-yet-due, say when it will be due.")
+    values = [r.value for r in item.ratings]
+    return {
+        "id": item.id,
+        "title": item.title,
+        "question": item.question,
+        "must_meet": item.must_meet,
+        "evidence_hint": item.evidence_hint,
+        "options": options,
+        "fields": fields,
+        "choices": ", ".join(values[:-1]) + " or " + values[-1],
+        "reason_hint": " ".join(hints),
+    }
+
+
+def render_form_html(
+    framework: Framework, template_dir: Path, font_url: str, created: str | None
+) -> str:
+    """The HTML the form is rendered from (also handy for looking at the layout)."""
+    from guidebuild.forms import checklist_name
+    from guidebuild.report.markup import environment
+
+    env = environment(template_dir, "html")
+    scale = [
+        {
+            "value": r.value,
+            "score": r.score if r.score is not None else "not counted",
+            "meaning": RATING_MEANINGS[r],
+        }
+        for r in (*SCORED_RATINGS, Rating.NA, Rating.NOT_YET_DUE)
+        if r.applies or any(r in item.allows for item in framework.items.values())
+    ]
+    return env.get_template("checklist.html").render(
+        title=f"{framework.title}: checklist, version {framework.version}",
+        framework=framework,
+        file_name=checklist_name(framework, "pdf"),
+        framework_field=FRAMEWORK_FIELD,
+        scheme_fields=[
+            {
+                "name": scheme_field_name(field.key),
+                "label": field.label,
+                "hint": field_help(field),
+                "required": field.required,
+                "multiline": field.multiline,
+            }
+            for field in SCHEME_FIELDS
+        ],
+        scale=scale,
+        has_optional=any(item.allows for item in framework.items.values()),
+        domains=[
+            {
+                "id": domain.id,
+                "title": domain.title,
+                "core": domain.core,
+                "summary": domain.summary,
+                "items": [_item_context(item) for item in domain.items],
+            }
+            for domain in framework.domains
+        ],
+        field_font_family=FIELD_FONT_FAMILY,
+        field_font_url=font_url,
+        created=created,
+    )
+
+
+def write_pdf_form(
+    framework: Framework,
+    target: Path,
+    *,
+    epoch: int | None = None,
+    templates: Path | None = None,
+) -> None:
+    """Render the fillable checklist of ``framework`` to ``target``.
+
+    Raises :class:`BuildError` if the template asks for anything outside its folder, or if
+    the form grows beyond :data:`MAX_BYTES`.
+    """
+    from weasyprint import HTML
+
+    from guidebuild.build.pdf import make_fetcher, source_date_epoch
+
+    template_dir = (templates or template_folder()).resolve()
+    created = (
+        dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if epoch is not None
+        else None
+    )
+    refused: list[str] = []
+    weasy_logger = logging.getLogger("weasyprint")
+    previous_level = weasy_logger.level
+    # Refused fetches are reported below with the template that asked for them.
+    weasy_logger.setLevel(logging.CRITICAL)
+    try:
+        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fonts-") as fonts:
+            font = write_field_font(Path(fonts))
+            html = render_form_html(framework, template_dir, font.as_uri(), created)
+            fetcher = make_fetcher((template_dir, Path(fonts)), refused)
+            options: dict[str, Any] = {
+                "pdf_variant": PDF_VARIANT,
+                "pdf_tags": True,
+                "pdf_forms": True,
+            }
+            document = HTML(
+                string=html,
+                base_url=(template_dir / "checklist.html").as_uri(),
+                url_fetcher=fetcher,
+            ).render(**options)
+            with source_date_epoch(epoch):
+                document.write_pdf(target, finisher=_finisher(framework), **options)
+    finally:
+        weasy_logger.setLevel(previous_level)
+    if refused:
+        raise BuildError(
+            "the PDF form's template asks for files outside its folder or on the network",
+            tuple(Problem(template_dir / "checklist.html", f"names {url}") for url in refused),
+        )
+    size = target.stat().st_size
+    if size > MAX_BYTES:
+        raise BuildError(
+            f"the PDF form is {size:,} bytes, more than the {MAX_BYTES:,} allowed: "
+            "is a field using the body font (which a form embeds whole)?"
+        )
+
+
+def _finisher(framework: Framework) -> Any:
+    """Touches WeasyPrint cannot make from HTML, applied before the PDF is written."""
+    import pydyf
+
+    from guidebuild.build.pdf import mark_furniture_as_artifacts
+
+    def finish(document: Any, pdf: Any) -> None:
+        mark_furniture_as_artifacts(document, pdf)
+        pdf.info[FRAMEWORK_INFO_KEY.lstrip("/")] = pydyf.String(framework.key)
+        fields = pdf.catalog["AcroForm"]["Fields"]
+        for reference in fields:
+            field = pdf.objects[int(reference.split()[0])]
+            if getattr(field.get("T"), "string", None) == FRAMEWORK_FIELD:
+                # HTML readonly is not carried over by WeasyPrint.
+                field["Ff"] = int(field.get("Ff", 0)) | _FIELD_READ_ONLY
+
+    return finish

@@ -1,0 +1,279 @@
+"""The fillable PDF checklist: its fields, accessibility, size, paper, and bad filled forms.
+
+Structure is asserted with pypdf (fields, tags, metadata) and poppler (text as printed),
+never by comparing bytes, except for reproducibility. Round trips through outside clients
+are in test_roundtrip.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from guidebuild.cli import main
+from guidebuild.errors import BuildError
+from guidebuild.forms import write_checklists
+from guidebuild.forms.fields import SCHEME_FIELDS
+from guidebuild.forms.fonts import FIELD_FONT_FAMILY
+from guidebuild.forms.pdf_form import MAX_BYTES, write_pdf_form
+from guidebuild.framework.loader import Catalogue
+from guidebuild.framework.model import Framework, Rating
+
+REPO = Path(__file__).resolve().parent.parent
+CHECKLISTS = REPO / "checklists"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "forms"
+EPOCH = 1_735_689_600
+READ_ONLY = 1
+MULTILINE = 1 << 12
+COMBO = 1 << 17
+
+
+@pytest.fixture(scope="module")
+def framework() -> Framework:
+    return Catalogue(CHECKLISTS).default()
+
+
+@pytest.fixture(scope="module")
+def form(framework: Framework, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_checklists(framework, tmp_path_factory.mktemp("pdf"), ["pdf"], epoch=EPOCH)[0]
+
+
+@pytest.fixture(scope="module")
+def reader(form: Path) -> PdfReader:
+    return PdfReader(form)
+
+
+@pytest.fixture(scope="module")
+def fields(reader: PdfReader) -> dict[str, Any]:
+    found = reader.get_fields()
+    assert found is not None
+    return found
+
+
+def expected_fields(framework: Framework) -> set[str]:
+    names = {"framework"} | {f"scheme_{field.key}" for field in SCHEME_FIELDS}
+    for item_id, item in framework.items.items():
+        names |= {f"{item_id}_rating", f"{item_id}_evidence", f"{item_id}_note"}
+        if item.allows:
+            names.add(f"{item_id}_reason")
+    return names
+
+
+def test_name_size_and_pages(form: Path, reader: PdfReader) -> None:
+    assert form.name == "mentoring-schemes-1.0-checklist.pdf"
+    assert form.stat().st_size <= MAX_BYTES == 200 * 1024
+    for page in reader.pages:
+        assert [round(float(v)) for v in page.mediabox] == [0, 0, 595, 842]  # A4
+
+
+def test_every_field_is_there_once(framework: Framework, fields: dict[str, Any]) -> None:
+    assert set(fields) == expected_fields(framework)
+    # No buttons: WeasyPrint 70 writes them corrupt, and radio groups malformed.
+    assert {str(field.get("/FT")) for field in fields.values()} == {"/Tx", "/Ch"}
+
+
+def test_ratings_are_choices_with_exact_export_values(
+    framework: Framework, fields: dict[str, Any]
+) -> None:
+    for item_id, item in framework.items.items():
+        field = fields[f"{item_id}_rating"]
+        assert field["/FT"] == "/Ch"
+        assert int(field["/Ff"]) & COMBO
+        exports = [str(option[0]) for option in field["/Opt"]]
+        assert exports == ["", *(rating.value for rating in item.ratings)]
+        assert field.get("/V") == ""
+    r4 = [str(option[0]) for option in fields["R4_rating"]["/Opt"]]
+    s2 = [str(option[0]) for option in fields["S2_rating"]["/Opt"]]
+    a1 = [str(option[0]) for option in fields["A1_rating"]["/Opt"]]
+    assert r4[-1] == "n/a"
+    assert s2[-1] == "not-yet-due"
+    assert a1[-1] == "strong"
+
+
+def test_text_fields(framework: Framework, fields: dict[str, Any]) -> None:
+    for name, field in fields.items():
+        if name.endswith(("_evidence", "_note", "_reason")) or name == "scheme_notes":
+            assert field["/FT"] == "/Tx"
+            assert int(field["/Ff"]) & MULTILINE, name
+
+
+def test_framework_is_recorded_read_only(
+    framework: Framework, fields: dict[str, Any], reader: PdfReader
+) -> None:
+    field = fields["framework"]
+    assert field["/V"] == framework.key == "mentoring-schemes@1.0"
+    assert int(field["/Ff"]) & READ_ONLY
+    assert reader.metadata is not None
+    assert reader.metadata["/GuidebuildFramework"] == framework.key
+
+
+def test_every_field_has_an_accessible_name(reader: PdfReader) -> None:
+    labels: dict[str, str] = {}
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            widget = annotation.get_object()
+            assert widget["/Subtype"] == "/Widget"
+            labels[str(widget["/T"])] = str(widget["/TU"])
+            assert "/StructParent" in widget  # tagged: a Form structure element
+    assert labels["A1_rating"] == "A1 rating"
+    assert labels["R4_reason"] == "R4 reason"
+    assert labels["scheme_assessed_on"] == "Date of this assessment (required)"
+    assert all(label.strip() for label in labels.values())
+
+
+def test_pdf_ua(reader: PdfReader) -> None:
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert str(root["/Lang"]) == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert "/StructTreeRoot" in root
+    metadata = root["/Metadata"].get_data().decode()
+    assert 'pdfuaid:part="1"' in metadata
+    assert reader.metadata is not None
+    assert reader.metadata.title == (
+        "Self-assessment framework for formal mentoring schemes for doctors: checklist, version 1.0"
+    )
+
+
+def test_fields_use_the_small_font(reader: PdfReader, form: Path) -> None:
+    """A form embeds its field font whole: the fields must use our small subset font."""
+    fonts = subprocess.run(["pdffonts", form], capture_output=True, text=True, check=True).stdout
+    assert FIELD_FONT_FAMILY.replace(" ", "-") in fonts
+    field_font = next(
+        str(widget.get_object()["/DA"]).split()[-3] for widget in reader.pages[0]["/Annots"]
+    )
+    resources = reader.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"]
+    descriptor = resources[field_font]["/DescendantFonts"][0]["/FontDescriptor"]
+    assert str(descriptor["/FontName"]).endswith("+" + FIELD_FONT_FAMILY.replace(" ", "-"))
+    assert len(descriptor["/FontFile2"].get_data()) < 40_000
+
+
+def _printed_text(form: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", form, "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_every_option_is_printed_beside_each_item(framework: Framework, form: Path) -> None:
+    """On paper a choice field shows only its value: the table lists every option."""
+    text = _printed_text(form)
+    ids = list(framework.items)
+    for index, (item_id, item) in enumerate(framework.items.items()):
+        start = text.index(f"What each rating looks like for {item_id}.")
+        end = text.index(f"{ids[index + 1]} ", start) if index + 1 < len(ids) else len(text)
+        block = text[start:end]
+        for rating in item.ratings:
+            assert re.search(rf"^\s*{re.escape(rating.value)}\b", block, re.MULTILINE), (
+                item_id,
+                rating,
+            )
+        for rating in set(Rating) - set(item.ratings):
+            assert not re.search(rf"^\s*{re.escape(rating.value)}\s", block, re.MULTILINE)
+        assert f"{item_id} rating" in block
+        assert " ".join(item.descriptors.adequate.split()[:4]) in " ".join(block.split())
+
+
+def test_reproducible_with_an_epoch(framework: Framework, form: Path, tmp_path: Path) -> None:
+    again = write_checklists(framework, tmp_path, ["pdf"], epoch=EPOCH)[0]
+    assert again.read_bytes() == form.read_bytes()
+
+
+def test_the_template_cannot_read_outside_its_folder(framework: Framework, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates" / "forms" / "pdf", templates)
+    page = templates / "checklist.html"
+    page.write_text(
+        page.read_text().replace(
+            '<link rel="stylesheet" href="checklist.css">',
+            '<link rel="stylesheet" href="checklist.css">\n'
+            '<link rel="stylesheet" href="file:///etc/passwd">',
+        )
+    )
+    with pytest.raises(BuildError) as caught:
+        write_pdf_form(framework, tmp_path / "form.pdf", templates=templates)
+    assert "outside its folder" in caught.value.message
+    assert [p.message for p in caught.value.problems] == ["names file:///etc/passwd"]
+
+
+# -- bad filled forms --------------------------------------------------------------------------
+
+BAD_PDFS: dict[str, list[str]] = {
+    "truncated.pdf": [
+        "the PDF is incomplete (it does not end with %%EOF): it was probably cut short while "
+        "being saved, copied or sent; save or send the whole file again"
+    ],
+    "encrypted.pdf": [
+        "the PDF is encrypted (password-protected), so its answers cannot be read: save a "
+        "copy without a password or security settings and assess that"
+    ],
+    "flattened.pdf": [
+        "the PDF has no form fields, so it is not a filled checklist form (was it printed to "
+        "PDF or flattened?): fill in the checklist form itself"
+    ],
+    "other-version.pdf": [
+        "field framework (page 1): framework mentoring-schemes@2.0 is not known; known "
+        "frameworks: mentoring-schemes@1.0"
+    ],
+    "changed-framework.pdf": [
+        "field framework (page 1): the form says 'mentoring-schemes@0.9' but the document "
+        "says it was made from 'mentoring-schemes@1.0': the read-only framework field has "
+        "been changed; fill in a fresh copy of the checklist"
+    ],
+    "bad-rating.pdf": [
+        "field A1_rating (page 3): A1: rating must be one of absent, weak, adequate, strong, "
+        "not text 'excellent'"
+    ],
+    "rating-not-allowed.pdf": [
+        "field A1_rating (page 3): A1 does not allow n/a; it takes absent, weak, adequate, strong",
+        "field A1_rating (page 3): A1: n/a needs a reason: say why the item does not apply",
+        "field R4_rating (page 5): R4 does not allow not-yet-due; it takes absent, weak, "
+        "adequate, strong, n/a",
+    ],
+    "bad-date.pdf": [
+        "field scheme_assessed_on (page 1): scheme.assessed_on must be a date written "
+        "YYYY-MM-DD, not text '31/03/2025'"
+    ],
+}
+
+
+@pytest.mark.parametrize("name", BAD_PDFS)
+def test_bad_filled_form(name: str, tmp_path: Path) -> None:
+    path = FIXTURES / name
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        main, ["assess", "--frameworks", str(CHECKLISTS), str(path), "-f", "html", "-o", str(out)]
+    )
+    problems = BAD_PDFS[name]
+    count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    assert result.stderr == "".join(
+        [f"Error: {path}: {count}\n", *(f"  {path}: {problem}\n" for problem in problems)]
+    )
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_any_damage_gives_our_error_never_a_traceback(form: Path, tmp_path: Path) -> None:
+    """Overwrite slices of a filled form with junk: a result or our error, never a crash."""
+    from guidebuild.answers import read_answers
+    from guidebuild.errors import InputError
+
+    data = bytearray((FIXTURES / "bad-date.pdf").read_bytes())
+    catalogue = Catalogue(CHECKLISTS)
+    step = max(1, len(data) // 40)
+    for start in range(0, len(data) - 64, step):
+        damaged = bytearray(data)
+        damaged[start : start + 48] = b"\x00garbage)>>]endobj xref 0 9 trailer<</Root 99 0 R"[:48]
+        path = tmp_path / "damaged.pdf"
+        path.write_bytes(bytes(damaged))
+        try:
+            read_answers(path, catalogue)
+        except InputError as error:
+            assert error.problems, error.message
