@@ -15,6 +15,7 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from guidebuild import __version__
+from guidebuild.sphinxext.checklist import setup_checklist
 from guidebuild.sphinxext.frontmatter import setup_frontmatter
 from guidebuild.sphinxext.quality import setup_quality
 from guidebuild.sphinxext.recommendations import setup_recommendations
@@ -52,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("guidebuild_pdf_href", "", "html", str)
     setup_sandbox(app)
     setup_recommendations(app)
+    setup_checklist(app)
     setup_frontmatter(app)
     setup_singlehtml(app)
     setup_quality(app)
