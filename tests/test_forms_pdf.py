@@ -146,13 +146,18 @@ def test_fields_use_the_small_font(reader: PdfReader, form: Path) -> None:
     """A form embeds its field font whole: the fields must use our small subset font."""
     fonts = subprocess.run(["pdffonts", form], capture_output=True, text=True, check=True).stdout
     assert FIELD_FONT_FAMILY.replace(" ", "-") in fonts
-    field_font = next(
-        str(widget.get_object()["/DA"]).split()[-3] for widget in reader.pages[0]["/Annots"]
-    )
-    resources = reader.trailer["/Root"]["/AcroForm"]["/DR"]["/Font"]
-    descriptor = resources[field_font]["/DescendantFonts"][0]["/FontDescriptor"]
-    assert str(descriptor["/FontName"]).endswith("+" + FIELD_FONT_FAMILY.replace(" ", "-"))
-    assert len(descriptor["/FontFile2"].get_data()) < 40_000
+    # Typed text is drawn with a simple WinAnsi TrueType font, one byte a character, which
+    # pdftk, pypdf and poppler can write; WeasyPrint's own /DA names a CID font.
+    acroform = reader.trailer["/Root"]["/AcroForm"]
+    font = acroform["/DR"]["/Font"]["/GBFormSans"]
+    assert font["/Subtype"] == "/TrueType"
+    assert font["/Encoding"] == "/WinAnsiEncoding"
+    assert len(font["/Widths"]) == 224
+    assert len(font["/FontDescriptor"]["/FontFile2"].get_data()) < 40_000
+    for page in reader.pages:
+        for widget in page["/Annots"]:
+            appearance = str(widget.get_object()["/DA"])
+            assert re.fullmatch(r"/GBFormSans 12 Tf [\d.]+ [\d.]+ [\d.]+ rg", appearance)
 
 
 def _printed_text(form: Path) -> str:
@@ -277,3 +282,116 @@ def test_any_damage_gives_our_error_never_a_traceback(form: Path, tmp_path: Path
             read_answers(path, catalogue)
         except InputError as error:
             assert error.problems, error.message
+
+
+# -- what other tools do to forms ------------------------------------------------------------
+
+
+def _synthetic_form(path: Path) -> None:
+    """A form as other tools write them: radio groups, stale values, /Opt pairs, CR lines."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    fields = ArrayObject()
+    annotations = ArrayObject()
+
+    def add(entries: dict[str, Any], kids: list[dict[str, Any]] | None = None) -> None:
+        field = DictionaryObject({NameObject(k): v for k, v in entries.items()})
+        reference = writer._add_object(field)
+        if kids is None:
+            field[NameObject("/Subtype")] = NameObject("/Widget")
+            field[NameObject("/P")] = page.indirect_reference
+            annotations.append(reference)
+        else:
+            kid_refs = ArrayObject()
+            for kid in kids:
+                widget = DictionaryObject({NameObject(k): v for k, v in kid.items()})
+                widget[NameObject("/Subtype")] = NameObject("/Widget")
+                widget[NameObject("/Parent")] = reference
+                widget[NameObject("/P")] = page.indirect_reference
+                kid_ref = writer._add_object(widget)
+                kid_refs.append(kid_ref)
+                annotations.append(kid_ref)
+            field[NameObject("/Kids")] = kid_refs
+        fields.append(reference)
+
+    def text(name: str, value: str) -> None:
+        add({"/T": TextStringObject(name), "/FT": NameObject("/Tx"),
+             "/V": TextStringObject(value)})  # fmt: skip
+
+    def opts(*values: str | tuple[str, str]) -> ArrayObject:
+        return ArrayObject(
+            ArrayObject([TextStringObject(v[0]), TextStringObject(v[1])])
+            if isinstance(v, tuple)
+            else TextStringObject(v)
+            for v in values
+        )
+
+    text("framework", "mentoring-schemes@1.0")
+    text("scheme_name", "Synthetic")
+    text("scheme_organisation", "Tools Trust")
+    text("scheme_assessed_on", "2025-01-31")
+    radio = NumberObject((1 << 14) + (1 << 15))
+    # A radio group whose states are indices into /Opt; the parent /V was left stale.
+    add(
+        {"/T": TextStringObject("A1_rating"), "/FT": NameObject("/Btn"), "/Ff": radio,
+         "/V": NameObject("/Off"), "/Opt": opts("absent", "weak", "adequate", "strong")},
+        [{"/AS": NameObject(state)} for state in ("/Off", "/Off", "/2", "/Off")],
+    )  # fmt: skip
+    # A radio group with named states: the widget says strong, the parent still says weak.
+    add(
+        {"/T": TextStringObject("A2_rating"), "/FT": NameObject("/Btn"), "/Ff": radio,
+         "/V": NameObject("/weak")},
+        [{"/AS": NameObject(state)} for state in ("/Off", "/Off", "/Off", "/strong")],
+    )  # fmt: skip
+    # A choice whose tool stored the text shown rather than the export value.
+    add({"/T": TextStringObject("A3_rating"), "/FT": NameObject("/Ch"),
+         "/Ff": NumberObject(1 << 17), "/V": TextStringObject("Weak: partial"),
+         "/Opt": opts(("absent", "Absent"), ("weak", "Weak: partial"))})  # fmt: skip
+    text("A3_evidence", "First\r\nSecond\rThird\n\n")
+    # A choice field without /Opt: its value is taken as it is.
+    add({"/T": TextStringObject("A4_rating"), "/FT": NameObject("/Ch"),
+         "/V": TextStringObject("absent")})  # fmt: skip
+    page[NameObject("/Annots")] = annotations
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): fields})
+    with path.open("wb") as stream:
+        writer.write(stream)
+
+
+def test_reading_what_other_tools_write(tmp_path: Path) -> None:
+    from guidebuild.answers import read_answers
+
+    path = tmp_path / "synthetic.pdf"
+    _synthetic_form(path)
+    answers, _ = read_answers(path, Catalogue(CHECKLISTS))
+    got = {item: answer.rating.value for item, answer in answers.answers.items()}
+    assert got == {"A1": "adequate", "A2": "strong", "A3": "weak", "A4": "absent"}
+    assert answers.answers["A3"].evidence == ("First", "Second", "Third")
+    assert answers.scheme.organisation == "Tools Trust"
+
+
+@pytest.mark.parametrize("client", ["pdftk", "pypdf"])
+def test_tools_draw_the_typed_text_legibly(client: str, form: Path, tmp_path: Path) -> None:
+    """pdftk and pypdf draw values one byte a character: the field font must be simple."""
+    from tests.fixtures.forms import clients
+
+    filled = tmp_path / "filled.pdf"
+    values = {"A1_rating": "adequate", "A1_evidence": "Terms of reference"}
+    fill = clients.fill_pdftk_xfdf if client == "pdftk" else clients.fill_pypdf
+    fill(form, values, filled)
+    drawn = {}
+    for page in PdfReader(filled).pages:
+        for annotation in page.get("/Annots", []):
+            widget = annotation.get_object()
+            if str(widget["/T"]) in values:
+                drawn[str(widget["/T"])] = widget["/AP"]["/N"].get_object().get_data()
+    assert b"(adequate)" in drawn["A1_rating"]
+    assert b"(Terms of reference)" in drawn["A1_evidence"]

@@ -84,6 +84,17 @@ def _every_rating(framework: Framework) -> dict[str, Any]:
     }
 
 
+def test_the_answer_sets_cover_every_rating(framework: Framework) -> None:
+    used = {
+        answer["rating"]
+        for make in ANSWER_SETS.values()
+        for answer in make(framework)["answers"].values()
+        if answer and answer.get("rating")
+    }
+    assert used == {rating.value for rating in Rating}
+    assert _empty(framework)["answers"] == {}
+
+
 def _unicode_and_long_text(framework: Framework) -> dict[str, Any]:
     ids = list(framework.items)
     return {

@@ -14,6 +14,7 @@ subsetting and embedding; the subset keeps the licence in its name table.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from guidebuild.errors import BuildError
 
@@ -87,3 +88,41 @@ def _rename(font: object) -> None:
     for record in name_table.names:
         if record.nameID in names:
             record.string = names[record.nameID]
+
+
+FIRST_CHAR, LAST_CHAR = 32, 255
+"""The codes of the simple (WinAnsi) font that form fields are drawn with."""
+
+
+def winansi_metrics(path: Path) -> dict[str, Any]:
+    """What a PDF simple TrueType font with WinAnsiEncoding needs to know about ``path``.
+
+    Form tools (pdftk, pypdf, poppler, pdf.js) draw typed text with the field's /DA font;
+    most of them handle only simple fonts there, one byte a character, so the fields get a
+    WinAnsi font built on this file beside the CID font WeasyPrint writes for the page.
+    Returns ``widths`` (1/1000 em, codes FIRST_CHAR to LAST_CHAR), ``bbox``, ``ascent``,
+    ``descent`` and ``cap_height``.
+    """
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path)) as font:
+        scale = 1000 / font["head"].unitsPerEm
+        cmap = font.getBestCmap()
+        metrics = font["hmtx"].metrics
+        widths = []
+        for code in range(FIRST_CHAR, LAST_CHAR + 1):
+            try:
+                char = bytes([code]).decode("cp1252")
+            except UnicodeDecodeError:  # the five codes WinAnsi leaves undefined
+                widths.append(0)
+                continue
+            glyph = cmap.get(ord(char))
+            widths.append(round(metrics[glyph][0] * scale) if glyph else 0)
+        head, os2 = font["head"], font["OS/2"]
+        return {
+            "widths": widths,
+            "bbox": [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)],
+            "ascent": round(os2.sTypoAscender * scale),
+            "descent": round(os2.sTypoDescender * scale),
+            "cap_height": round(getattr(os2, "sCapHeight", 0) * scale) or 700,
+        }

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,7 +186,7 @@ def write_pdf_form(
                 url_fetcher=fetcher,
             ).render(**options)
             with source_date_epoch(epoch):
-                document.write_pdf(target, finisher=_finisher(framework), **options)
+                document.write_pdf(target, finisher=_finisher(framework, font), **options)
     finally:
         weasy_logger.setLevel(previous_level)
     if refused:
@@ -201,7 +202,7 @@ def write_pdf_form(
         )
 
 
-def _finisher(framework: Framework) -> Any:
+def _finisher(framework: Framework, font: Path) -> Any:
     """Touches WeasyPrint cannot make from HTML, applied before the PDF is written."""
     import pydyf
 
@@ -210,11 +211,79 @@ def _finisher(framework: Framework) -> Any:
     def finish(document: Any, pdf: Any) -> None:
         mark_furniture_as_artifacts(document, pdf)
         pdf.info[FRAMEWORK_INFO_KEY.lstrip("/")] = pydyf.String(framework.key)
-        fields = pdf.catalog["AcroForm"]["Fields"]
-        for reference in fields:
+        acroform = pdf.catalog["AcroForm"]
+        font_name = _add_field_font(pdf, acroform, font)
+        for reference in acroform["Fields"]:
             field = pdf.objects[int(reference.split()[0])]
+            field["DA"] = pydyf.String(_field_appearance(field.get("DA"), font_name))
             if getattr(field.get("T"), "string", None) == FRAMEWORK_FIELD:
                 # HTML readonly is not carried over by WeasyPrint.
                 field["Ff"] = int(field.get("Ff", 0)) | _FIELD_READ_ONLY
 
     return finish
+
+
+_DA_FONT = re.compile(rb"/\S+\s+([\d.]+)\s+Tf")
+_DA_COLOUR = re.compile(rb"([\d.]+\s+[\d.]+\s+[\d.]+\s+rg)")
+
+
+def _field_appearance(default_appearance: Any, font_name: str) -> str:
+    """A field's /DA with WeasyPrint's size and colour, drawn in the simple field font.
+
+    WeasyPrint's /DA names its CID font (two bytes a glyph) and an ExtGState; tools that
+    draw the typed text (pdftk, pypdf, poppler) write one byte a character and show
+    empty boxes. Only a font and a colour belong in /DA.
+    """
+    raw = getattr(default_appearance, "string", b"") or b""
+    raw = raw.encode() if isinstance(raw, str) else raw
+    size = _DA_FONT.search(raw)
+    colour = _DA_COLOUR.search(raw)
+    return (
+        f"/{font_name} {size[1].decode() if size else '12'} Tf "
+        + (colour[1].decode() if colour else "0 g")
+    )
+
+
+def _add_field_font(pdf: Any, acroform: Any, font: Path) -> str:
+    """Add the field font as a simple TrueType font with WinAnsiEncoding to the form's /DR."""
+    import pydyf
+
+    from guidebuild.forms.fonts import FIRST_CHAR, LAST_CHAR, winansi_metrics
+
+    name = "GBFormSans"
+    metrics = winansi_metrics(font)
+    program = font.read_bytes()
+    stream = pydyf.Stream([program], pydyf.Dictionary({"Length1": len(program)}), compress=True)
+    pdf.add_object(stream)
+    base_font = "/GBFORM+" + FIELD_FONT_FAMILY.replace(" ", "")
+    descriptor = pydyf.Dictionary(
+        {
+            "Type": "/FontDescriptor",
+            "FontName": base_font,
+            "Flags": 32,  # nonsymbolic: codes go through WinAnsi to the font's Unicode cmap
+            "FontBBox": pydyf.Array(metrics["bbox"]),
+            "ItalicAngle": 0,
+            "Ascent": metrics["ascent"],
+            "Descent": metrics["descent"],
+            "CapHeight": metrics["cap_height"],
+            "StemV": 80,
+            "FontFile2": stream.reference,
+        }
+    )
+    pdf.add_object(descriptor)
+    simple = pydyf.Dictionary(
+        {
+            "Type": "/Font",
+            "Subtype": "/TrueType",
+            "BaseFont": base_font,
+            "FirstChar": FIRST_CHAR,
+            "LastChar": LAST_CHAR,
+            "Widths": pydyf.Array(metrics["widths"]),
+            "Encoding": "/WinAnsiEncoding",
+            "FontDescriptor": descriptor.reference,
+        }
+    )
+    pdf.add_object(simple)
+    acroform["DR"] = pydyf.Dictionary({"Font": pydyf.Dictionary({name: simple.reference})})
+    acroform["DA"] = pydyf.String(f"/{name} 12 Tf 0 g")
+    return name
