@@ -395,3 +395,12 @@ def test_tools_draw_the_typed_text_legibly(client: str, form: Path, tmp_path: Pa
                 drawn[str(widget["/T"])] = widget["/AP"]["/N"].get_object().get_data()
     assert b"(adequate)" in drawn["A1_rating"]
     assert b"(Terms of reference)" in drawn["A1_evidence"]
+
+
+def test_a_projects_own_templates_are_used(framework: Framework, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates" / "forms", templates / "forms")
+    page = templates / "forms" / "pdf" / "checklist.html"
+    page.write_text(page.read_text().replace("<h1>Self-assessment checklist</h1>", "<h1>Ours</h1>"))
+    form = write_checklists(framework, tmp_path / "out", ["pdf"], templates=templates)[0]
+    assert _printed_text(form).lstrip().startswith("Ours\n")

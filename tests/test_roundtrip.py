@@ -345,7 +345,7 @@ def test_a_failed_writer_leaves_nothing_behind(
     target = tmp_path / checklist_name(framework, "yaml")
     target.write_text("the previous good file\n")
 
-    def broken(framework: Framework, path: Path, epoch: int | None) -> None:
+    def broken(framework: Framework, path: Path, epoch: int | None, templates: Any) -> None:
         path.write_text("half a file")
         raise RuntimeError("the disk is full")
 

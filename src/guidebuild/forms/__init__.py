@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 FORMATS = ("pdf", "xlsx", "html", "yaml")
 """Every checklist format, in the order they are written."""
 
-Writer = Callable[["Framework", Path, "int | None"], None]
-"""Writes one checklist to a path: (framework, target, epoch)."""
+Writer = Callable[["Framework", Path, "int | None", "Path | None"], None]
+"""Writes one checklist to a path: (framework, target, epoch, templates folder or None)."""
 
 
 def checklist_name(framework: Framework, fmt: str) -> str:
@@ -50,25 +50,27 @@ def build_epoch(epoch: int | None = None) -> int | None:
         ) from None
 
 
-def _pdf(framework: Framework, target: Path, epoch: int | None) -> None:
+def _pdf(framework: Framework, target: Path, epoch: int | None, templates: Path | None) -> None:
     from guidebuild.forms.pdf_form import write_pdf_form
 
-    write_pdf_form(framework, target, epoch=epoch)
+    write_pdf_form(
+        framework, target, epoch=epoch, templates=templates / "forms" / "pdf" if templates else None
+    )
 
 
-def _xlsx(framework: Framework, target: Path, epoch: int | None) -> None:
+def _xlsx(framework: Framework, target: Path, epoch: int | None, templates: Path | None) -> None:
     from guidebuild.forms.xlsx import write_workbook
 
     write_workbook(framework, target, epoch=epoch)
 
 
-def _html(framework: Framework, target: Path, epoch: int | None) -> None:
+def _html(framework: Framework, target: Path, epoch: int | None, templates: Path | None) -> None:
     from guidebuild.forms.html_form import write_html_form
 
     write_html_form(framework, target)
 
 
-def _yaml(framework: Framework, target: Path, epoch: int | None) -> None:
+def _yaml(framework: Framework, target: Path, epoch: int | None, templates: Path | None) -> None:
     from guidebuild.forms.yaml_template import write_yaml_template
 
     write_yaml_template(framework, target, epoch=epoch)
@@ -84,11 +86,14 @@ def write_checklists(
     formats: Iterable[str] = FORMATS,
     *,
     epoch: int | None = None,
+    templates: Path | None = None,
 ) -> list[Path]:
     """Write the checklist of ``framework`` in each of ``formats`` into ``out_dir``.
 
-    Returns the paths written, in the order of :data:`FORMATS`. Creates ``out_dir`` if
-    needed. Raises :class:`InputError` for an unknown format.
+    ``templates`` is the project's ``templates/`` folder (the PDF form is rendered from
+    ``forms/pdf`` in it); by default the one of the project found from the current folder,
+    else this checkout's. Returns the paths written, in the order of :data:`FORMATS`.
+    Creates ``out_dir`` if needed. Raises :class:`InputError` for an unknown format.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [fmt for fmt in wanted if fmt not in WRITERS]
@@ -105,13 +110,20 @@ def write_checklists(
     for fmt in FORMATS:
         if fmt in wanted:
             target = out_dir / checklist_name(framework, fmt)
-            write_atomically(target, functools.partial(_write, WRITERS[fmt], framework, stamp))
+            write = functools.partial(_write, WRITERS[fmt], framework, stamp, templates)
+            write_atomically(target, write)
             written.append(target)
     return written
 
 
-def _write(writer: Writer, framework: Framework, epoch: int | None, target: Path) -> None:
-    writer(framework, target, epoch)
+def _write(
+    writer: Writer,
+    framework: Framework,
+    epoch: int | None,
+    templates: Path | None,
+    target: Path,
+) -> None:
+    writer(framework, target, epoch, templates)
 
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
