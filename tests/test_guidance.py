@@ -105,3 +105,24 @@ def test_pdf_length_is_in_the_expected_range(guidance: Path) -> None:
 def test_guidebuild_check_passes_on_the_guidance(guidance: Path) -> None:
     result = run_cli(guidance, "check", "-q")
     assert result.exit_code == 0, result.output
+
+
+def test_checklists_are_built_and_published_in_the_site(guidance: Path) -> None:
+    names = {f"mentoring-schemes-1.0-checklist.{ext}" for ext in ("pdf", "xlsx", "html", "yaml")}
+    built = guidance / "_build" / "checklists"
+    assert {p.name for p in built.iterdir()} == names
+    downloads = guidance / "_build" / "html" / "downloads"
+    for name in names:
+        assert (downloads / name).read_bytes() == (built / name).read_bytes()
+
+
+def test_every_local_link_in_the_site_resolves(guidance: Path) -> None:
+    site = guidance / "_build" / "html"
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        for href in re.findall(r'href="([^"#?]+)[^"]*"', page.read_text()):
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+                continue  # http:, mailto: and the like are checked elsewhere, not files
+            if not (page.parent / href).resolve().exists():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+    assert broken == []

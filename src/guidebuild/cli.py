@@ -129,6 +129,8 @@ def build(
         progress.say(f"Site: {result.html_dir / 'index.html'}")
     if result.pdf_path:
         progress.say(f"PDF:  {result.pdf_path} ({result.pdf_pages} pages)")
+    if result.checklists:
+        progress.say(f"Checklists: {result.checklists[0].parent}/ ({len(result.checklists)} files)")
     if result.warnings and not quiet:
         count = len(result.warnings)
         progress.say(f"{count} warning(s); `guidebuild check` treats them as errors.")

@@ -32,6 +32,7 @@ from guidebuild.project import Settings, Status, load_settings
 PDF_SIZE_MARKER = "@@GB_PDF_SIZE@@"
 MANIFEST_NAME = "recommendations.json"
 DOWNLOADS = "downloads"
+CHECKLISTS = "checklists"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class BuildResult:
     recommendations: list[dict[str, Any]] = field(default_factory=list)
     withdrawn: set[str] = field(default_factory=set)
     """IDs the sources mark as withdrawn or replaced."""
+    checklists: list[Path] = field(default_factory=list)
+    """The fillable checklists published with this build."""
     notes: list[str] = field(default_factory=list)
     """Things worth knowing that are not problems (recommendations no checklist checks)."""
     warnings: list[Problem] = field(default_factory=list)
@@ -138,28 +141,40 @@ def _build_locked(
 
         with progress.stage("Publishing"):
             if do_html and options.html:
-                published_pdf = stage_dir / "pdf" if do_pdf else out / "pdf"
-                _finish_site(stage_dir / "html", published_pdf, settings, result)
-                replace_path(stage_dir / "html", out / "html")
-                replace_path(stage_dir / MANIFEST_NAME, out / MANIFEST_NAME)
+                _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)
+                _publish(stage_dir, out, ("html", MANIFEST_NAME))
                 record.html = html_print
             if do_pdf:
-                replace_path(stage_dir / "pdf", out / "pdf")
+                _publish(stage_dir, out, ("pdf", CHECKLISTS))
                 record.pdf, record.pdf_pages, record.pdf_size = (
                     pdf_print,
-                    *(
-                        result.pdf_pages,
-                        result.pdf_size,
-                    ),
+                    result.pdf_pages,
+                    result.pdf_size,
                 )
             record.withdrawn = sorted(withdrawn)
             if not options.strict:
                 record.save(cache)
+    return _describe(result, out, settings, options)
+
+
+def _describe(
+    result: BuildResult, out: Path, settings: Settings, options: BuildOptions
+) -> BuildResult:
+    """Fill in where the requested outputs are published."""
     if options.html:
         result.html_dir = out / "html"
     if options.pdf:
         result.pdf_path = out / "pdf" / settings.pdf_filename
+        if (out / CHECKLISTS).is_dir():
+            result.checklists = sorted((out / CHECKLISTS).iterdir())
     return result
+
+
+def _publish(stage_dir: Path, out: Path, names: tuple[str, ...]) -> None:
+    """Swap each staged output that exists into place, one atomic step each."""
+    for name in names:
+        if (stage_dir / name).exists():
+            replace_path(stage_dir / name, out / name)
 
 
 def _what_changed(
@@ -184,9 +199,16 @@ def _what_changed(
 
 
 def _fingerprint(settings: Settings, draft: bool, output: str, *more: str) -> str:
-    templates = "theme" if output == "html" else "pdf"
+    # The appendix of both is rendered from the framework; the PDF branch also writes the
+    # fillable checklists from templates/forms.
+    templates = ["theme"] if output == "html" else ["pdf", "forms"]
     return digest_files(
-        [settings.root / "conf.py", settings.source_dir, settings.templates_dir / templates],
+        [
+            settings.root / "conf.py",
+            settings.source_dir,
+            settings.checklists_dir,
+            *(settings.templates_dir / name for name in templates),
+        ],
         settings.root,
         {
             "output": output,
@@ -207,12 +229,9 @@ def _unchanged(
         manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
         check_previous(options.previous, manifest, set(record.withdrawn))
     if options.html:
-        result.html_dir = out / "html"
         result.recommendations = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
-    if options.pdf:
-        result.pdf_path = out / "pdf" / settings.pdf_filename
-        result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
-    return result
+    result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
+    return _describe(result, out, settings, options)
 
 
 def _html_stage(
@@ -310,7 +329,21 @@ def _pdf_branch(
         sources=(settings.source_dir, settings.templates_dir, settings.root / "conf.py"),
         epoch=epoch_of(settings),
     )
+    write_checklist_files(settings, stage_dir / CHECKLISTS)
     return pdf.pages, pdf.size, partial.warnings
+
+
+def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
+    """The fillable checklists (PDF, workbook, HTML form, YAML) of every framework."""
+    if not settings.checklists_dir.is_dir():
+        return []
+    from guidebuild.forms import write_checklists
+    from guidebuild.framework.loader import Catalogue
+
+    written = []
+    for framework in Catalogue(settings.checklists_dir).all():
+        written.extend(write_checklists(framework, folder, epoch=epoch_of(settings)))
+    return written
 
 
 def _ignore_build_info(folder: str, names: list[str]) -> list[str]:
@@ -362,17 +395,22 @@ def _sphinx(
     return run
 
 
-def _finish_site(site: Path, pdf_dir: Path, settings: Settings, result: BuildResult) -> None:
-    """Put the PDF in the site and write its real size into every page's download link."""
+def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResult) -> None:
+    """Put the PDF and checklists in the site; write the PDF's size into every page."""
     from guidebuild.build.pdf import human_size
 
     size_text = ""
-    pdf = pdf_dir / settings.pdf_filename
+    downloads = site / DOWNLOADS
+    pdf = built / "pdf" / settings.pdf_filename
     if pdf.is_file() and result.pdf_size:
-        downloads = site / DOWNLOADS
         downloads.mkdir(exist_ok=True)
         shutil.copy2(pdf, downloads / settings.pdf_filename)
         size_text = f"{human_size(result.pdf_size)}, {result.pdf_pages} pages"
+    checklists = built / CHECKLISTS
+    if checklists.is_dir():
+        downloads.mkdir(exist_ok=True)
+        for form in sorted(checklists.iterdir()):
+            shutil.copy2(form, downloads / form.name)
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         if PDF_SIZE_MARKER in text:
