@@ -247,3 +247,30 @@ def test_a_zip_bomb_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["assess", "--frameworks", str(CHECKLISTS), str(bomb)])
     assert result.exit_code == 2
     assert "the workbook unpacks to more than 104,857,600 bytes: not a checklist" in result.stderr
+
+
+def test_every_problem_names_its_cell(book_path: Path, tmp_path: Path) -> None:
+    """Problems found by the shared checks point at the workbook's cells, all at once."""
+    workbook = load_workbook(book_path)
+    details = workbook["Scheme details"]
+    details["B4"] = "Trust"
+    details["B7"] = "2025-04-30"  # typed as text: read as the ISO date it is
+    items = workbook["Items"]
+    items["A40"], items["I40"] = "Z9", "weak"
+    items["A41"], items["I41"] = "a1", "weak"
+    items["I2"], items["J2"] = "Adequate", 2024  # case and a number as evidence are fine
+    actions = workbook["Action plan"]
+    actions["E2"] = "next spring"
+    path = tmp_path / "filled.xlsx"
+    workbook.save(path)
+    result = CliRunner().invoke(main, ["assess", "--frameworks", str(CHECKLISTS), str(path)])
+    items_hint = "mentoring-schemes@1.0 has items A1 to R4"
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: 4 problems",
+        f"  {path}: sheet 'Scheme details', cell B3: scheme is missing 'name'",
+        f"  {path}: sheet 'Action plan', cell E2: A1.due must be a date written YYYY-MM-DD, "
+        "not text 'next spring'",
+        f"  {path}: sheet 'Items', cell A40: unknown item 'Z9'; {items_hint}",
+        f"  {path}: sheet 'Items', cell A41: unknown item 'a1' (did you mean 'A1'?); {items_hint}",
+    ]
+    assert result.exit_code == 2
