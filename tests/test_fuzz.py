@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -128,3 +129,36 @@ def test_damaged_scheme_yaml(data: bytes) -> None:
 )
 def test_scheme_files_of_any_shape(document: dict[str, Any]) -> None:
     read(yaml.safe_dump(document, allow_unicode=True).encode("utf-8"))
+
+
+@functools.cache
+def blank_form(fmt: str) -> bytes:
+    """A checklist as written by guidebuild itself, to damage."""
+    from guidebuild.forms import write_checklists
+
+    framework = CATALOGUE.default()
+    with tempfile.TemporaryDirectory() as folder:
+        (path,) = write_checklists(framework, Path(folder), [fmt])
+        return path.read_bytes()
+
+
+FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FEW
+@given(st.data())
+def test_damaged_pdf_form(data: st.DataObject) -> None:
+    read(data.draw(mutated(blank_form("pdf"))), suffix=".pdf")
+
+
+@FEW
+@given(st.data())
+def test_damaged_workbook(data: st.DataObject) -> None:
+    read(data.draw(mutated(blank_form("xlsx"))), suffix=".xlsx")
+
+
+@FEW
+@given(st.binary(max_size=2000))
+def test_pdf_and_zip_headers_with_anything_after(tail: bytes) -> None:
+    read(b"%PDF-1.7\n" + tail, suffix=".pdf")
+    read(b"PK\x03\x04" + tail, suffix=".xlsx")
