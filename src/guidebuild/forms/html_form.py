@@ -23,7 +23,7 @@ from guidebuild.forms.fields import RATING_MEANINGS, SCHEME_FIELDS
 from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "forms" / "html"
-"""This checkout's form templates."""
+"""This checkout's form templates (a project may pass its own ``templates/forms/html``)."""
 
 _RATING_LABELS = {
     Rating.ABSENT: "Absent",
@@ -100,18 +100,19 @@ def _item(item: Item) -> dict[str, Any]:
     }
 
 
-def _inline(name: str, closing: str) -> Markup:
+def _inline(folder: Path, name: str, closing: str) -> Markup:
     """A stylesheet or script to inline; it must not end its own element early."""
-    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    text = (folder / name).read_text(encoding="utf-8")
     if closing in text.lower():
         raise ValueError(f"{name} contains {closing!r}, which would end the inlined element")
     return Markup(text)  # noqa: S704 - our own file, checked above
 
 
-def render_html_form(framework: Framework) -> str:
-    """The whole page as text."""
+def render_html_form(framework: Framework, templates: Path | None = None) -> str:
+    """The whole page as text, from ``templates`` (default: this checkout's)."""
+    folder = templates or TEMPLATES
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        loader=jinja2.FileSystemLoader(str(folder)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -146,16 +147,19 @@ def render_html_form(framework: Framework) -> str:
         scheme_fields=SCHEME_FIELDS,
         ratings=ratings,
         tool_version=__version__,
-        css=_inline("form.css", "</style"),
-        scoring_js=_inline("scoring.js", "</script"),
-        form_js=_inline("form.js", "</script"),
+        css=_inline(folder, "form.css", "</style"),
+        scoring_js=_inline(folder, "scoring.js", "</script"),
+        form_js=_inline(folder, "form.js", "</script"),
         framework_json=Markup(data),  # noqa: S704 - JSON with <, >, & and ' escaped
     )
 
 
-def write_html_form(framework: Framework, target: Path) -> None:
-    """Write the form for ``framework`` to ``target`` atomically (temporary file, rename)."""
-    page = render_html_form(framework)
+def write_html_form(framework: Framework, target: Path, *, templates: Path | None = None) -> None:
+    """Write the form for ``framework`` to ``target`` atomically (temporary file, rename).
+
+    ``templates`` is a folder holding form.html.j2, form.css, scoring.js and form.js
+    (default: this checkout's ``templates/forms/html``)."""
+    page = render_html_form(framework, templates)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
