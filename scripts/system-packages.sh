@@ -16,7 +16,10 @@ packages=(
 # package then conflicts with them).
 tools=()
 if [ "${1:-}" = "--test" ]; then
-  tools=(pdftoppm:poppler-utils qpdf:qpdf pdftk:pdftk-java node:nodejs npm:npm chromium:chromium)
+  tools=(pdftoppm:poppler-utils qpdf:qpdf pdftk:pdftk-java node:nodejs npm:npm chromium:chromium
+         soffice:libreoffice-calc-nogui)
+  # Calibri's metric twin, so Calc lays the workbook out as Excel does.
+  packages+=(fonts-crosextra-carlito)
 fi
 
 missing=()

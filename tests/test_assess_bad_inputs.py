@@ -88,8 +88,8 @@ CASES: dict[str, list[str]] = {
     "latin1.yaml": ["3:10: file is not UTF-8 text (byte 0xF4 cannot be read); save it as UTF-8"],
     "utf16.yaml": ["1:1: file is UTF-16 text; save it as UTF-8"],
     "filled-checklist.pdf": [
-        ": this is a PDF file; reading filled PDF checklists is not available yet: "
-        "fill in the YAML checklist"
+        ": the PDF is incomplete (it does not end with %%EOF): it was probably cut short "
+        "while being saved, copied or sent; save or send the whole file again"
     ],
     # aliases, tags, merge keys, nesting
     "alias-bomb.yaml": ["3:4: file uses aliases (*name) more than 100 times (an alias bomb?)"],

@@ -424,7 +424,8 @@ def assess(
 ) -> None:
     """Score mentoring schemes against the framework and give an action plan.
 
-    FILES are scheme files (YAML), or folders of them: one result each, and a summary
+    FILES are filled checklists (scheme YAML, PDF form or workbook, recognised by their
+    content), or folders of them: one result each, and a summary
     when there are several. Bad input is reported with file:line:column and exit code 2,
     and then no report is written.
 

@@ -1,6 +1,6 @@
 """Turn the parsed content of a filled checklist into :class:`Answers`, checking everything.
 
-Every reader (YAML now; PDF and workbook later) parses its file into the same plain shape
+Every reader (YAML, PDF form, workbook) parses its file into the same plain shape
 as a scheme YAML file -- ``{"framework": "id@version", "scheme": {...}, "answers": {...}}``
 -- wrapped in an object that can locate a value (line and column for YAML, a field or a
 cell for the others). This module then checks that shape against the framework in one

@@ -1,4 +1,4 @@
-"""The answers model: what every reader (YAML today; PDF and workbook later) produces."""
+"""The answers model: what every reader (YAML, PDF form, workbook) produces."""
 
 from __future__ import annotations
 
