@@ -85,3 +85,13 @@ def test_a_live_builds_staging_folder_is_left_alone(tmp_path: Path) -> None:
         assert mine.name == f".staging-{os.getpid()}"
     assert parent.exists()
     assert not dead.exists()
+
+
+def test_installed_versions_agree_with_importlib_metadata() -> None:
+    from importlib import metadata
+
+    from guidebuild.build.fingerprint import installed_version
+
+    for name in ("sphinx", "docutils", "weasyprint", "pydyf"):
+        assert installed_version(name) == metadata.version(name)
+    assert installed_version("no-such-distribution-here") == "missing"

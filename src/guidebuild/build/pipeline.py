@@ -13,7 +13,7 @@ leaves the last good output as it was.
 
 from __future__ import annotations
 
-import calendar
+import datetime as dt
 import json
 import os
 import shutil
@@ -76,7 +76,8 @@ class BuildResult:
 
 def epoch_of(settings: Settings) -> int:
     """SOURCE_DATE_EPOCH for this edition: midnight UTC of its publication date."""
-    return calendar.timegm(settings.published.timetuple())
+    midnight = dt.datetime.combine(settings.published, dt.time(), tzinfo=dt.UTC)
+    return int(midnight.timestamp())
 
 
 def build_project(root: Path, options: BuildOptions, progress: Progress) -> BuildResult:
