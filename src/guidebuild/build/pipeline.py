@@ -115,9 +115,10 @@ def _build_locked(
         if do_pdf:
             pdf_args = (settings, cache, stage_dir, out, common, options.strict)
             # The PDF (single page + WeasyPrint) is the long branch: on a machine with more
-            # than one core it runs in a process of its own while the site builds.
+            # than one core it runs in a process of its own while the site and the checklists
+            # are built here.
             cores = options.jobs or os.cpu_count() or 1
-            pdf_job = _start_pdf(pdf_args, parallel=do_html and cores > 1)
+            pdf_job = _start_pdf(pdf_args, parallel=cores > 1)
 
         manifest: list[dict[str, Any]] = []
         withdrawn = result.withdrawn = set(record.withdrawn)
@@ -130,6 +131,11 @@ def _build_locked(
         if options.previous is not None:
             with progress.stage("Checking recommendation IDs against the previous edition"):
                 check_previous(options.previous, manifest, withdrawn)
+
+        if do_pdf:
+            # Here, beside the PDF's process rather than in it: its path is the long one.
+            with progress.stage("Writing the fillable checklists"):
+                write_checklist_files(settings, stage_dir / CHECKLISTS)
 
         if pdf_job is not None:
             with progress.stage("Writing the PDF"):
@@ -330,7 +336,6 @@ def _pdf_branch(
         sources=(settings.source_dir, settings.templates_dir, settings.root / "conf.py"),
         epoch=epoch_of(settings),
     )
-    write_checklist_files(settings, stage_dir / CHECKLISTS)
     return pdf.pages, pdf.size, partial.warnings
 
 
