@@ -55,16 +55,22 @@ def built_tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-@pytest.fixture(scope="session")
-def guidance(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own guidance, built once (site, PDF, checklists)."""
-    project = tmp_path_factory.mktemp("guidance")
+def copy_repository_project(project: Path) -> Path:
+    """This repository's own sources (guidance, templates, framework) in ``project``."""
+    project.mkdir(parents=True)
     for name in ("conf.py", "guidance", "templates", "checklists"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, project / name)
         else:
             shutil.copy2(source, project / name)
+    return project
+
+
+@pytest.fixture(scope="session")
+def guidance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own guidance, built once (site, PDF, checklists)."""
+    project = copy_repository_project(tmp_path_factory.mktemp("guidance") / "project")
     result = run_cli(project, "build", "-q")
     assert result.exit_code == 0, result.output
     return project

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -13,42 +12,11 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import Destination
 
-from tests.conftest import REPO, run_cli, tree_digest
+from guidebuild.check.pdf import contents_entries, outline_pages
+from tests.conftest import REPO, copy_repository_project, run_cli, tree_digest
 
 PDF = Path("_build/pdf/tiny-guidance.pdf")
-
-
-def outline_pages(reader: PdfReader) -> dict[str, int]:
-    """Bookmark title -> 1-based page number, at every level."""
-    pages: dict[str, int] = {}
-
-    def walk(items: list[Any]) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            elif isinstance(item, Destination):
-                number = reader.get_destination_page_number(item)
-                assert number is not None
-                pages[str(item.title)] = number + 1
-
-    walk(reader.outline)
-    return pages
-
-
-def contents_entries(reader: PdfReader) -> dict[str, int]:
-    """What the printed contents list says: entry title -> page number."""
-    entries = {}
-    for page in reader.pages[1:4]:
-        text = page.extract_text()
-        if "Contents" not in text:
-            continue
-        for line in text.splitlines():
-            match = re.match(r"^(.*?)\s*\.{3,}\s*(\d+)$", line.strip())
-            if match:
-                entries[match[1].strip()] = int(match[2])
-    return entries
 
 
 def test_outputs_are_published(built_tiny: Path) -> None:
@@ -353,14 +321,7 @@ def test_checklist_pointing_at_an_unknown_recommendation_fails_the_build(make_pr
 
 
 def test_recommendations_no_checklist_checks_are_noted(tmp_path: Path) -> None:
-    project = tmp_path / "real"
-    project.mkdir()
-    for name in ("conf.py", "guidance", "templates", "checklists"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, project / name)
-        else:
-            shutil.copy2(source, project / name)
+    project = copy_repository_project(tmp_path / "real")
     result = run_cli(project, "build", "--no-pdf")
     assert result.exit_code == 0, result.output
     assert "note: 8 recommendation(s) are checked by no item of mentoring-schemes@1.0: " in (
