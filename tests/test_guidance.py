@@ -126,3 +126,19 @@ def test_every_local_link_in_the_site_resolves(guidance: Path) -> None:
             if not (page.parent / href).resolve().exists():
                 broken.append(f"{page.relative_to(site)} -> {href}")
     assert broken == []
+
+
+def test_download_page_lists_every_file_with_its_size(guidance: Path) -> None:
+    page = (guidance / "_build" / "html" / "downloads.html").read_text()
+    table = re.search(r'<table class="gb-downloads.*?</table>', page, flags=re.S)
+    assert table is not None
+    rows = re.findall(r"<tr.*?</tr>", table[0], flags=re.S)[1:]
+    links = [re.search(r'href="downloads/([^"]+)"', row)[1] for row in rows]  # type: ignore[index]
+    assert links == [
+        "mentoring-for-doctors.pdf",
+        *(f"mentoring-schemes-1.0-checklist.{ext}" for ext in ("pdf", "xlsx", "html", "yaml")),
+    ]
+    for row, name in zip(rows, links, strict=True):
+        size = (guidance / "_build" / "html" / "downloads" / name).stat().st_size
+        assert f"{max(1, round(size / 1024))} KB" in row
+    assert "GB_SIZE" not in page

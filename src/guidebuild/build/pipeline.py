@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
 
 PDF_SIZE_MARKER = "@@GB_PDF_SIZE@@"
+SIZE_MARKER = re.compile(r"%%GB_SIZE:([^%/]+)%%")
 MANIFEST_NAME = "recommendations.json"
 DOWNLOADS = "downloads"
 CHECKLISTS = "checklists"
@@ -417,10 +419,16 @@ def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResul
         downloads.mkdir(exist_ok=True)
         for form in sorted(checklists.iterdir()):
             shutil.copy2(form, downloads / form.name)
+
+    def size_of(match: re.Match[str]) -> str:
+        path = downloads / match[1]
+        return human_size(path.stat().st_size) if path.is_file() else "not built yet"
+
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        if PDF_SIZE_MARKER in text:
-            page.write_text(text.replace(PDF_SIZE_MARKER, size_text), encoding="utf-8")
+        if PDF_SIZE_MARKER in text or "%%GB_SIZE:" in text:
+            text = SIZE_MARKER.sub(size_of, text.replace(PDF_SIZE_MARKER, size_text))
+            page.write_text(text, encoding="utf-8")
 
 
 def check_frameworks(settings: Settings, manifest: list[dict[str, Any]]) -> list[str]:

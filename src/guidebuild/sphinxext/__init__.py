@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 
 from guidebuild import __version__
 from guidebuild.sphinxext.checklist import setup_checklist
+from guidebuild.sphinxext.downloads import setup_downloads
 from guidebuild.sphinxext.frontmatter import setup_frontmatter
 from guidebuild.sphinxext.quality import setup_quality
 from guidebuild.sphinxext.recommendations import setup_recommendations
@@ -55,6 +56,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_recommendations(app)
     setup_checklist(app)
     setup_frontmatter(app)
+    setup_downloads(app)
     setup_singlehtml(app)
     setup_quality(app)
     return {

@@ -1,0 +1,72 @@
+"""``.. download-list::``: the guidance PDF and the fillable checklists, with their sizes.
+
+The files are written after Sphinx (the PDF from Sphinx's own single page), so each size
+is a marker, ``%%GB_SIZE:<file name>%%``, that the build replaces once the file exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+DOWNLOADS = "downloads"
+CHECKLIST_FORMATS = (
+    ("pdf", "fillable PDF form", "for Acrobat or a browser's PDF viewer; prints on paper"),
+    ("xlsx", "spreadsheet", "for Excel or LibreOffice Calc, with an action plan sheet"),
+    ("html", "web form", "opens in any browser, offline; shows the scores as you go"),
+    ("yaml", "text template", "for a text editor, to use with guidebuild assess"),
+)
+
+
+def size_marker(name: str) -> str:
+    return f"%%GB_SIZE:{name}%%"
+
+
+class DownloadList(SphinxDirective):
+    """A table of what can be downloaded: the guidance as PDF, then each checklist."""
+
+    def run(self) -> list[nodes.Node]:
+        rows: list[tuple[str, str, str]] = []
+        pdf_name = f"{self.config.guidebuild_pdf_name}.pdf"
+        rows.append((pdf_name, f"{self.config.project} (PDF)", "the whole guidance, to print"))
+        checklists = Path(self.config.guidebuild_root) / "checklists"
+        if checklists.is_dir():
+            from guidebuild.forms import checklist_name
+            from guidebuild.framework.loader import Catalogue
+
+            for path in sorted(checklists.glob("*.yaml")):
+                self.env.note_dependency(str(path))
+            for framework in Catalogue(checklists).all():
+                for fmt, label, use in CHECKLIST_FORMATS:
+                    name = checklist_name(framework, fmt)
+                    rows.append((name, f"Self-assessment checklist: {label}", use))
+        depth = self.env.docname.count("/")
+        prefix = "../" * depth + DOWNLOADS
+        table = nodes.table(classes=["gb-downloads"])
+        group = nodes.tgroup(cols=3)
+        table += group
+        for width in (5, 5, 2):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        group += head
+        header = nodes.row()
+        for text in ("File", "What it is for", "Size"):
+            header += nodes.entry("", nodes.paragraph(text=text))
+        head += header
+        body = nodes.tbody()
+        group += body
+        for name, label, use in rows:
+            row = nodes.row()
+            link = nodes.reference("", label, refuri=f"{prefix}/{name}")
+            row += nodes.entry("", nodes.paragraph("", "", link))
+            row += nodes.entry("", nodes.paragraph(text=use))
+            row += nodes.entry("", nodes.paragraph(text=size_marker(name)))
+            body += row
+        return [table]
+
+
+def setup_downloads(app: Sphinx) -> None:
+    app.add_directive("download-list", DownloadList)
