@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,19 +24,9 @@ def copy_project(name: str, dest: Path) -> Path:
     return project
 
 
-@contextlib.contextmanager
-def chdir(path: Path) -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
-
-
 def run_cli(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
     """Run guidebuild in ``project``; our own errors become exit codes, bugs raise."""
-    with chdir(project):
+    with contextlib.chdir(project):
         return CliRunner().invoke(main, list(args), catch_exceptions=False, env=env)
 
 
@@ -74,6 +63,21 @@ def guidance(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli(project, "build", "-q")
     assert result.exit_code == 0, result.output
     return project
+
+
+def assert_refused(path: Path, problems: list[str], *, fmt: str, out: Path) -> None:
+    """``assess`` refuses a bad filled checklist: every problem listed, exit 2, no report."""
+    checklists = REPO / "checklists"
+    result = CliRunner().invoke(
+        main, ["assess", "--frameworks", str(checklists), str(path), "-f", fmt, "-o", str(out)]
+    )
+    count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    assert result.stderr == "".join(
+        [f"Error: {path}: {count}\n", *(f"  {path}: {problem}\n" for problem in problems)]
+    )
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert not out.exists()
 
 
 def tree_digest(folder: Path) -> dict[str, bytes]:

@@ -7,7 +7,7 @@ file was written even though ``-o`` asked for one.
 
 from __future__ import annotations
 
-import os
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,12 +113,8 @@ CASES: dict[str, list[str]] = {
 
 @pytest.fixture
 def in_tests() -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(TESTS)
-    try:
+    with contextlib.chdir(TESTS):
         yield
-    finally:
-        os.chdir(old)
 
 
 def run(*args: str) -> Result:

@@ -15,12 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from guidebuild import __version__
 from guidebuild.forms.fields import RATING_MEANINGS, SCHEME_FIELDS
 from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.report.markup import environment
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "forms" / "html"
 """This checkout's form templates (a project may pass its own ``templates/forms/html``)."""
@@ -111,13 +111,7 @@ def _inline(folder: Path, name: str, closing: str) -> Markup:
 def render_html_form(framework: Framework, templates: Path | None = None) -> str:
     """The whole page as text, from ``templates`` (default: this checkout's)."""
     folder = templates or TEMPLATES
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = environment(folder, "html")
     used = {r for d in framework.domains for i in d.items for r in i.allows}
     ratings = [
         {

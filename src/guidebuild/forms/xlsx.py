@@ -115,6 +115,21 @@ def build_workbook(framework: Framework, epoch: int | None = None) -> Any:
     return workbook
 
 
+def _date_validation(title: str, example: str) -> Any:
+    """A cell rule that accepts only dates, saying so with an example."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="date",
+        operator="greaterThan",
+        formula1="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title,
+        error=f"Type a date, for example {example}.",
+    )
+
+
 def _header(sheet: Any, headers: tuple[str, ...]) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -264,7 +279,6 @@ def _guide_sheet(sheet: Any, framework: Framework) -> None:
 
 def _details_sheet(sheet: Any, framework: Framework) -> None:
     from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     _header(sheet, DETAILS_HEADERS)
     sheet.column_dimensions["A"].width = 32
@@ -272,15 +286,7 @@ def _details_sheet(sheet: Any, framework: Framework) -> None:
     sheet.column_dimensions["C"].width = 45
     sheet.append([FRAMEWORK_LABEL, framework.key, "Filled in for you: do not change it."])
     sheet["B2"].fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    dates = DataValidation(
-        type="date",
-        operator="greaterThan",
-        formula1="1",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="A date",
-        error="Type a date, for example 2025-04-30.",
-    )
+    dates = _date_validation("A date", "2025-04-30")
     sheet.add_data_validation(dates)
     for field in SCHEME_FIELDS:
         label = field.label + (" (required)" if field.required else "")
@@ -353,21 +359,12 @@ def _items_sheet(sheet: Any, framework: Framework) -> dict[str, int]:
 def _actions_sheet(sheet: Any, framework: Framework, rows: dict[str, int]) -> None:
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     _header(sheet, ACTION_HEADERS)
     item_column = {name: index for index, name in enumerate(ITEM_HEADERS, start=1)}
     rating_col = _letter(item_column["Rating"])
     evidence_col = _letter(item_column["Evidence"])
-    dates = DataValidation(
-        type="date",
-        operator="greaterThan",
-        formula1="1",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Deadline",
-        error="Type a date, for example 2025-09-30.",
-    )
+    dates = _date_validation("Deadline", "2025-09-30")
     sheet.add_data_validation(dates)
     for item_id, item in framework.items.items():
         rating = f"'{ITEMS_SHEET}'!{rating_col}{rows[item_id]}"

@@ -12,6 +12,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from guidebuild.sphinxext.tables import make_table
+
 DOWNLOADS = "downloads"
 CHECKLIST_FORMATS = (
     ("pdf", "fillable PDF form", "for Acrobat or a browser's PDF viewer; prints on paper"),
@@ -45,26 +47,19 @@ class DownloadList(SphinxDirective):
                     rows.append((name, f"Self-assessment checklist: {label}", use))
         depth = self.env.docname.count("/")
         prefix = "../" * depth + DOWNLOADS
-        table = nodes.table(classes=["gb-downloads"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (5, 5, 2):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        group += head
-        header = nodes.row()
-        for text in ("File", "What it is for", "Size"):
-            header += nodes.entry("", nodes.paragraph(text=text))
-        head += header
-        body = nodes.tbody()
-        group += body
-        for name, label, use in rows:
-            row = nodes.row()
-            link = nodes.reference("", label, refuri=f"{prefix}/{name}")
-            row += nodes.entry("", nodes.paragraph("", "", link))
-            row += nodes.entry("", nodes.paragraph(text=use))
-            row += nodes.entry("", nodes.paragraph(text=size_marker(name)))
-            body += row
+        table = make_table(
+            [
+                (
+                    nodes.reference("", label, refuri=f"{prefix}/{name}"),
+                    use,
+                    size_marker(name),
+                )
+                for name, label, use in rows
+            ],
+            widths=(5, 5, 2),
+            classes=["gb-downloads"],
+            header=("File", "What it is for", "Size"),
+        )
         return [table]
 
 

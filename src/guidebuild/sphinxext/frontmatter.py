@@ -21,6 +21,8 @@ from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from guidebuild.sphinxext.tables import make_table
+
 logger = logging.getLogger(__name__)
 
 CHANGELOG_NAME = "changelog.yaml"
@@ -110,24 +112,6 @@ def last_updated(app: Sphinx) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def _field_table(rows: list[tuple[str, nodes.Node | str]], classes: list[str]) -> nodes.table:
-    """A two-column table whose first column holds header cells (rows are labelled)."""
-    table = nodes.table(classes=classes)
-    group = nodes.tgroup(cols=2)
-    table += group
-    group += nodes.colspec(colwidth=1, stub=1)
-    group += nodes.colspec(colwidth=3)
-    body = nodes.tbody()
-    group += body
-    for label, value in rows:
-        row = nodes.row()
-        row += nodes.entry("", nodes.paragraph(text=label))
-        cell = nodes.paragraph(text=value) if isinstance(value, str) else value
-        row += nodes.entry("", cell)
-        body += row
-    return table
-
-
 class InformationBox(SphinxDirective):
     """The information box: purpose, audience, publication date, edition, contact..."""
 
@@ -158,7 +142,8 @@ class InformationBox(SphinxDirective):
         rows.append(("Contact", config.guidebuild_contact or config.guidebuild_organisation))
         container = nodes.container(classes=["gb-infobox"])
         container += nodes.rubric(text="Information box")
-        container += _field_table(rows, ["gb-infobox-table"])
+        # Labelled rows: the first column holds header cells.
+        container += make_table(rows, widths=(1, 3), classes=["gb-infobox-table"], stub_columns=1)
         return [container]
 
 

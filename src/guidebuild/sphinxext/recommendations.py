@@ -33,6 +33,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.writers.html5 import HTML5Translator
 
+from guidebuild.sphinxext.tables import make_table
+
 logger = logging.getLogger(__name__)
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -370,32 +372,25 @@ class ResolveRecommendations(SphinxPostTransform):
             placeholder.replace_self(self._table(env, numbers, fromdoc))
 
     def _table(self, env: BuildEnvironment, numbers: dict[str, str], fromdoc: str) -> nodes.table:
-        table = nodes.table(classes=["gb-rec-list"])
-        group = nodes.tgroup(cols=3)
-        table += group
-        for width in (1, 6, 2):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        group += head
-        row = nodes.row()
-        for label in ("Number", "Recommendation", "Status"):
-            row += nodes.entry("", nodes.paragraph(text=label))
-        head += row
-        body = nodes.tbody()
-        group += body
-        for rec in ordered(env):
-            row = nodes.row()
-            row += nodes.entry("", nodes.paragraph(text=numbers[rec.id]))
-            link = nodes.reference(
-                "",
-                rec.title,
-                internal=True,
-                **target_uri(self.builder, fromdoc, rec.docname, rec.id),
+        rows = [
+            (
+                numbers[rec.id],
+                nodes.reference(
+                    "",
+                    rec.title,
+                    internal=True,
+                    **target_uri(self.builder, fromdoc, rec.docname, rec.id),
+                ),
+                f"[{rec.status}]" if rec.status else "",
             )
-            row += nodes.entry("", nodes.paragraph("", "", link))
-            row += nodes.entry("", nodes.paragraph(text=f"[{rec.status}]" if rec.status else ""))
-            body += row
-        return table
+            for rec in ordered(env)
+        ]
+        return make_table(
+            rows,
+            widths=(1, 6, 2),
+            classes=["gb-rec-list"],
+            header=("Number", "Recommendation", "Status"),
+        )
 
 
 # --- HTML output ---------------------------------------------------------------------------
