@@ -26,6 +26,7 @@ guidebuild_contact = (
     "Doctors' Forum, Department of Health, Richmond House, 79 Whitehall, London SW1A 2NS"
 )
 guidebuild_supersedes = "None: this is the first national guidance on mentoring for doctors."
+guidebuild_keywords = "mentoring, doctors, guidance"
 
 # -- Sphinx ---------------------------------------------------------------------------------
 extensions = ["guidebuild.sphinxext"]

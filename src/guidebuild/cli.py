@@ -39,7 +39,7 @@ def main() -> None:
     \b
     Examples:
       guidebuild build                 build the site and PDF into _build/
-      guidebuild assess scheme.yaml    score a mentoring scheme
+      guidebuild assess scheme.yaml    score a filled checklist
     """
 
 
@@ -340,7 +340,7 @@ class _FrameworkKey(click.ParamType[tuple[str, str]]):
     ) -> tuple[str, str]:
         framework_id, at, version = str(value).partition("@")
         if not (framework_id and at and version):
-            self.fail(f"write it as id@version, e.g. mentoring-schemes@1.0, not {value!r}")
+            self.fail(f"write it as id@version, e.g. my-checklist@1.0, not {value!r}")
         return framework_id, version
 
 
@@ -428,7 +428,7 @@ def assess(
     jobs: int | None,
     quiet: bool,
 ) -> None:
-    """Score mentoring schemes against the framework and give an action plan.
+    """Score filled checklists against their framework and give an action plan.
 
     FILES are filled checklists (scheme YAML, PDF form or workbook, recognised by their
     content), or folders of them: one result each, and a summary
@@ -496,7 +496,7 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
     \b
     Examples:
       guidebuild schema > scheme.schema.json
-      guidebuild schema --framework mentoring-schemes@1.0
+      guidebuild schema --framework my-checklist@1.0
     """
     import json
 

@@ -103,8 +103,9 @@ def _framework(check: Checker, data: dict[str, Any], catalogue: Catalogue) -> Fr
     if not isinstance(value, str) or "@" not in value:
         check.report(
             ("framework",),
-            f"framework must be written as id@version, e.g. mentoring-schemes@1.0, "
-            f"not {kind(value)}",
+            "framework must be written as id@version, e.g. "
+            + (catalogue.keys() or ["my-checklist@1.0"])[0]
+            + f", not {kind(value)}",
         )
         return None
     framework_id, _, version = value.strip().partition("@")

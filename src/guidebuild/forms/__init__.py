@@ -32,7 +32,7 @@ the project's contact, to whom finished forms are sent, or None)."""
 
 
 def checklist_name(framework: Framework, fmt: str) -> str:
-    """``<id>-<version>-checklist.<ext>``, e.g. ``mentoring-schemes-1.0-checklist.pdf``."""
+    """``<id>-<version>-checklist.<ext>``, e.g. ``my-checklist-1.0-checklist.pdf``."""
     return f"{framework.id}-{framework.version}-checklist.{fmt}"
 
 

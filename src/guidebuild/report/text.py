@@ -68,7 +68,7 @@ def render_text(
         f"framework {assessment.framework.key}",
         "",
     ]
-    # Red flags come first: they say the result is not about mentoring at all.
+    # Red flags come first: they say the result may not be about what the framework assesses.
     flags = [w for w in assessment.warnings if w.kind == "red-flag"]
     if flags:
         lines.append(
