@@ -29,6 +29,7 @@ from guidebuild.build.publish import locked, replace_path, staging
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
+from guidebuild.sandbox import check_output, check_sources
 
 PDF_SIZE_MARKER = "@@GB_PDF_SIZE@@"
 SIZE_MARKER = re.compile(r"%%GB_SIZE:([^%/]+)%%")
@@ -88,6 +89,7 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
         settings = load_settings(root)
         if options.previous is not None:
             load_manifest_ids(options.previous)  # bad input fails before any work
+        check_sources(root, settings.source_dir)
         check_encoding(settings.source_dir)
     out = (options.out or root / "_build").resolve()
     with locked(out, lambda: progress.say(f"Waiting for another build into {out}...")):
@@ -148,6 +150,8 @@ def _build_locked(
         elif options.pdf:
             result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
 
+        # Nothing that came from outside the project (a link, a device) is published.
+        check_output(stage_dir)
         with progress.stage("Publishing"):
             if do_html and options.html:
                 _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)

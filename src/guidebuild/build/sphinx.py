@@ -70,9 +70,16 @@ def run_sphinx(
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+    from guidebuild.sandbox import armed
+
     warning_stream = io.StringIO()
     try:
-        with patch_docutils(confdir), docutils_namespace():
+        # Every file Sphinx and docutils open, from conf.py on, goes through the sandbox.
+        with (
+            armed(confdir, srcdir, outdir, doctreedir),
+            patch_docutils(confdir),
+            docutils_namespace(),
+        ):
             app = Sphinx(
                 srcdir=srcdir,
                 confdir=confdir,
