@@ -398,7 +398,7 @@ def _progress_printer(quiet: bool) -> Any:
     "--guidance-url",
     type=_GuidanceUrl(),
     default=None,
-    help="Base URL of the published guidance for links (default: guidebuild_site_url).",
+    help="Base URL of the published guidance for links (default: no links).",
 )
 @click.option(
     "--frameworks",

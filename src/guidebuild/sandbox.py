@@ -26,12 +26,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
 import stat
 import sys
 import sysconfig
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -372,3 +374,88 @@ def check_output(folder: Path) -> None:
             "was published",
             tuple(sorted(problems, key=str)),
         )
+
+
+# -- what a published site asks a reader's browser to fetch --------------------------------
+
+_RESOURCE_ATTRS = {
+    "img": ("src", "srcset"),
+    "script": ("src",),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "source": ("src", "srcset"),
+    "track": ("src",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"),
+}
+_LINK_RESOURCES = {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest"}
+_CSS_URL = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.IGNORECASE)
+
+
+def _remote(url: str) -> bool:
+    url = url.strip()
+    if url.startswith("//"):
+        return True
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    return scheme is not None and scheme[1].lower() != "data"
+
+
+class _ResourceFinder(HTMLParser):
+    """The URLs of resources (not links) a page makes the browser fetch, with lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str]] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        values = {name: value or "" for name, value in attrs}
+        names = _RESOURCE_ATTRS.get(tag, ())
+        if tag == "link" and _LINK_RESOURCES & set(values.get("rel", "").lower().split()):
+            names = ("href",)
+        for name in names:
+            value = values.get(name, "")
+            urls = [part.split()[0] for part in value.split(",") if part.strip()]
+            if "srcset" not in name:
+                urls = [value]
+            self.found.extend((line, url) for url in urls if _remote(url))
+        if "style" in values:
+            self._css(values["style"], line)
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self._css(data, self.getpos()[0])
+
+    def _css(self, text: str, line: int) -> None:
+        for match in _CSS_URL.finditer(text):
+            if _remote(match[1]):
+                self.found.append((line + text.count("\n", 0, match.start()), match[1]))
+
+
+def remote_resources(site: Path) -> list[tuple[Path, int, str]]:
+    """Every resource a page or stylesheet of ``site`` would fetch from elsewhere."""
+    found: list[tuple[Path, int, str]] = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix not in {".html", ".css", ".svg"} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".css":
+            finder = _ResourceFinder()
+            finder._css(text, 1)
+        else:
+            finder = _ResourceFinder()
+            finder.feed(text)
+            finder.close()
+        found.extend((path, line, url) for line, url in finder.found)
+    return found

@@ -19,6 +19,8 @@ Every problem found in a file is reported at once, each as ``file:line:column: m
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,13 +139,26 @@ class Document:
 
 
 def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, display: str | None = None) -> bytes:
-    """Read a file we are about to parse, refusing one that is too large to be genuine."""
+    """Read a file we are about to parse, refusing one that is too large to be genuine.
+
+    Only a regular file is read: a FIFO would hang the reader and a device (``/dev/zero``)
+    never ends. The type is checked before opening, and again on the open descriptor
+    (opened without blocking), so a file swapped for a FIFO in between is refused too.
+    """
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _error(name, _too_large(name, size, max_bytes))
-        with path.open("rb") as stream:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise _error(name, _not_regular(name))
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise _error(name, _not_regular(name))
+            if info.st_size > max_bytes:
+                raise _error(name, _too_large(name, info.st_size, max_bytes))
             data = stream.read(max_bytes + 1)
     except IsADirectoryError:
         raise _error(name, Problem(name, "is a folder, not a file")) from None
@@ -151,9 +166,13 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, display: str | None = 
         raise _error(name, Problem(name, "no such file")) from None
     except OSError as error:
         raise _error(name, Problem(name, f"cannot read: {error.strerror or error}")) from None
-    if len(data) > max_bytes:  # the file grew while we read it, or is a special file
+    if len(data) > max_bytes:  # the file grew while we read it
         raise _error(name, _too_large(name, len(data), max_bytes))
     return data
+
+
+def _not_regular(path: str) -> Problem:
+    return Problem(path, "is not a regular file (a FIFO, device or socket): give a saved file")
 
 
 def _too_large(path: Path | str, size: int, max_bytes: int) -> Problem:

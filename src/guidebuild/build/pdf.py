@@ -218,3 +218,22 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def refuse_remote_resources(site: Path, sources: tuple[Path, ...]) -> None:
+    """Fail if a page of the site would fetch a resource from elsewhere when read.
+
+    The PDF's fetcher refuses such resources; a site built without the PDF must refuse
+    them as well, or ``--no-pdf`` would publish what the full build does not.
+    """
+    from guidebuild.sandbox import remote_resources
+
+    problems: list[Problem] = []
+    for page, line, url in remote_resources(site):
+        problems.extend(find_referrers(url, sources) or [Problem(page, f"names {url}", line)])
+    if problems:
+        raise BuildError(
+            "the site asks for files outside the project or on the network, "
+            "which guidebuild never reads",
+            tuple(dict.fromkeys(problems)),
+        )

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guidebuild.build.fingerprint import Record, digest_files, tool_versions
+from guidebuild.build.pdf import refuse_remote_resources
 from guidebuild.build.publish import locked, replace_path, staging
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.progress import Progress
@@ -150,8 +151,11 @@ def _build_locked(
         elif options.pdf:
             result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
 
-        # Nothing that came from outside the project (a link, a device) is published.
+        # Nothing that came from outside the project (a link, a device) is published,
+        # and no page makes its reader's browser fetch anything from elsewhere.
         check_output(stage_dir)
+        if (stage_dir / "html").is_dir():
+            refuse_remote_resources(stage_dir / "html", _referring_sources(settings))
         with progress.stage("Publishing"):
             if do_html and options.html:
                 _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)
@@ -339,10 +343,15 @@ def _pdf_branch(
         cache / "singlehtml" / "index.html",
         pdf_dir / settings.pdf_filename,
         allowed_roots=(settings.root, out),
-        sources=(settings.source_dir, settings.templates_dir, settings.root / "conf.py"),
+        sources=_referring_sources(settings),
         epoch=epoch_of(settings),
     )
     return pdf.pages, pdf.size, partial.warnings
+
+
+def _referring_sources(settings: Settings) -> tuple[Path, ...]:
+    """Where a refused URL may be written, to name the line that asked for it."""
+    return (settings.source_dir, settings.templates_dir, settings.root / "conf.py")
 
 
 def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:

@@ -44,7 +44,7 @@ class Resources(NamedTuple):
     checklists: Path
     templates: Path
     root: Path | None
-    """The project root (for conf.py and ``_build/recommendations.json``), if found."""
+    """The project root (for ``_build/recommendations.json``), if found."""
 
 
 def locate_resources(frameworks: Path | None = None, start: Path | None = None) -> Resources:
@@ -58,9 +58,9 @@ def locate_resources(frameworks: Path | None = None, start: Path | None = None) 
         root = None
     checkout = Path(__file__).resolve().parents[3]
     base = root if root is not None and (root / "checklists").is_dir() else checkout
-    templates = base / "templates"
-    if not (templates / "report").is_dir():
-        templates = checkout / "templates"
+    # Always guidebuild's own report templates: a template can run code (Jinja2 reaches
+    # Python objects), and assess never runs code from the folder it is run in.
+    templates = checkout / "templates"
     return Resources(
         checklists=frameworks or base / "checklists",
         templates=templates,
@@ -80,7 +80,7 @@ class AssessOptions:
     frameworks: Path | None = None
     """A folder of framework files instead of the project's ``checklists/``."""
     guidance_url: str | None = None
-    """Base URL of the published guidance, for links; else conf.py's site URL."""
+    """Base URL of the published guidance, for links; else none (assess never runs conf.py)."""
     color: bool = False
     jobs: int | None = None
     """Worker processes for large batches (default: one per CPU)."""
@@ -188,11 +188,8 @@ _Outcome = tuple[int, bool, Any]
 def _recommendations(job: _Job) -> Any:
     from guidebuild.report.links import Recommendations, check_base_url
 
+    # Data only: --guidance-url and the build's manifest. conf.py is code, never run here.
     base = job.guidance_url
-    if base is None and job.root is not None and (job.root / "conf.py").is_file():
-        from guidebuild.project import load_settings
-
-        base = load_settings(job.root).site_url or None
     return Recommendations.load(job.root, check_base_url(base) if base else None)
 
 
