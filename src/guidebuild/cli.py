@@ -16,6 +16,7 @@ import click
 
 from guidebuild import __version__
 from guidebuild.errors import GuidebuildError
+from guidebuild.safetext import visible
 
 
 class _Group(click.Group):
@@ -25,7 +26,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GuidebuildError as error:
-            click.echo(f"Error: {error}", err=True)
+            # Messages quote user input (file names, values): no control character of it
+            # may reach the terminal.
+            click.echo(f"Error: {visible(str(error))}", err=True)
             ctx.exit(error.exit_code)
 
 
@@ -122,9 +125,9 @@ def build(
     )
     if not quiet:
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {visible(str(warning))}", err=True)
         for note in result.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {visible(note)}", err=True)
     if result.html_dir:
         progress.say(f"Site: {result.html_dir / 'index.html'}")
     if result.pdf_path:
@@ -460,10 +463,10 @@ def assess(
     if outcome.written is None:
         click.echo(outcome.report, nl=False, color=color)
     elif not quiet:
-        click.echo(f"Report written to {outcome.written}", err=True)
+        click.echo(f"Report written to {visible(str(outcome.written))}", err=True)
     if outcome.below_threshold:
         below = outcome.below_threshold
-        listed = ", ".join(f"{row.source} ({row.percent:.1f}%)" for row in below[:10])
+        listed = ", ".join(f"{visible(row.source)} ({row.percent:.1f}%)" for row in below[:10])
         more = f" and {len(below) - 10} more" if len(below) > 10 else ""
         count = "" if len(outcome.results) == 1 else f"{len(below)} of {len(outcome.results)} "
         raise CheckFailed(f"{count}below --fail-under {fail_under:g}%: {listed}{more}")

@@ -314,6 +314,16 @@ def _finish(
 
 
 def _assemble(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    """The whole report, with no character a terminal would act on (see safetext)."""
+    from guidebuild.safetext import json_safe, visible
+
+    report = _render(fmt, scorer, rows, pieces)
+    if fmt is ReportFormat.TEXT:
+        return report  # the text renderer escapes user text itself, around its colours
+    return json_safe(report) if fmt is ReportFormat.JSON else visible(report)
+
+
+def _render(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
     batch = len(rows) > 1
     if fmt is ReportFormat.TEXT:
         from guidebuild.report.text import render_summary_text
