@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,19 @@ import click
 from guidebuild import __version__
 from guidebuild.errors import GuidebuildError
 from guidebuild.safetext import visible
+
+_ENVIRONMENT_ERRORS = frozenset(
+    {
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EFBIG,
+        errno.ENAMETOOLONG,
+    }
+)
+"""Errors of the machine, not of guidebuild, that any command may meet while writing."""
 
 
 class _Group(click.Group):
@@ -30,6 +44,14 @@ class _Group(click.Group):
             # may reach the terminal.
             click.echo(f"Error: {visible(str(error))}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:
+            # A full disk, a folder we may not write, a name too long: the machine's
+            # state, not a bug of ours, so a message rather than a traceback.
+            if error.errno not in _ENVIRONMENT_ERRORS:
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"Error: {visible(where)}{error.strerror}", err=True)
+            ctx.exit(2)
 
 
 @click.group(

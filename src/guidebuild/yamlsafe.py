@@ -264,8 +264,7 @@ def load_text(text: str, path: str) -> Document:
         line = before.count("\n") + 1
         column = error.position - (before.rfind("\n") + 1) + 1
         message = (
-            f"a control character (U+{error.character:04X}) that YAML text cannot hold; "
-            "remove it"
+            f"a control character (U+{error.character:04X}) that YAML text cannot hold; remove it"
             if isinstance(error.character, int)
             else str(error.reason)
         )

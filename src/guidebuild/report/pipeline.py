@@ -9,8 +9,10 @@ Only what the chosen format needs is imported: Jinja2 for html and md, csv for c
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,6 +239,8 @@ def run_assess(options: AssessOptions) -> AssessOutcome:
 
         check_base_url(options.guidance_url)
     files = expand_inputs(options.inputs)
+    if options.output is not None:
+        refuse_overwriting_inputs(options.output, [*files, *filter(None, [options.baseline])])
     if options.baseline is not None and len(files) > 1:
         raise InputError("--baseline compares one scheme file with an earlier one: give one file")
     if options.baseline is not None and fmt is ReportFormat.CSV:
@@ -348,8 +352,25 @@ def _render(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: 
     return str(scorer.markup().page(pieces, rows if batch else None))
 
 
+def refuse_overwriting_inputs(output: Path, inputs: list[Path]) -> None:
+    """``-o`` naming one of the files being assessed would replace the answers."""
+    for source in inputs:
+        same = output.resolve() == source.resolve()
+        with contextlib.suppress(OSError):
+            same = same or (output.exists() and output.samefile(source))
+        if same:
+            raise InputError(
+                f"-o {output} is the input file {source}: writing the report there would "
+                "replace the answers; choose another file name"
+            )
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder.
+
+    The new file gets the mode an ordinary ``open`` would give it (0666 less the umask),
+    or the mode of the file it replaces, not the 0600 of a temporary file.
+    """
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: the folder {folder} does not exist")
@@ -357,11 +378,29 @@ def write_atomically(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: it is a folder")
     import tempfile
 
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~current_umask()
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            os.fchmod(stream.fileno(), mode)
             stream.write(text)
         Path(temporary).replace(path)
+    except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it, as POSIX offers no other way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
