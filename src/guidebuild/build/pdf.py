@@ -208,6 +208,66 @@ def mark_leaders_as_artifacts(pdf: Any) -> int:
     return marked
 
 
+def links_own_their_annotations(pdf: Any) -> int:
+    """Every link annotation belongs to its Link structure element (Matterhorn 28-011).
+
+    WeasyPrint 70 can give a link's annotation to a Span inside the link (the text of a
+    citation, say) as its parent; the annotation and its object reference move up to the
+    Link. Returns how many were moved.
+    """
+    objects = pdf.objects
+    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    if root_number is None:
+        return 0
+    nums = objects[_number(objects[root_number]["ParentTree"]) or 0]["Nums"]
+    moved = 0
+    for index in range(1, len(nums), 2):
+        number = _number(nums[index])
+        if number is None or objects[number].get("S") == "/Link":
+            continue
+        element = objects[number]
+        link = element
+        while link is not None and link.get("S") not in ("/Link", "/Document"):
+            parent = _number(link.get("P"))
+            link = objects[parent] if parent is not None else None
+        if link is None or link.get("S") != "/Link":
+            continue
+        kids = element.get("K")
+        references = [
+            k
+            for k in kids
+            if _number(k) is not None and objects[_number(k) or 0].get("Type") == "/OBJR"
+        ]
+        if not references:
+            continue
+        for reference in references:
+            kids.remove(reference)
+            link_kids = link.get("K")
+            if isinstance(link_kids, list):
+                link_kids.append(reference)
+        nums[index] = link.reference
+        moved += 1
+    return moved
+
+
+def scope_header_cells(pdf: Any) -> None:
+    """Give each header cell a Scope (Matterhorn 15-003): Column in a head, else Row.
+
+    WeasyPrint 70 writes TH without Scope and data cells without Headers, so a screen
+    reader cannot tell which cells a header labels.
+    """
+    objects = pdf.objects
+    for element in objects:
+        if not isinstance(element, dict) or element.get("S") != "/TH":
+            continue
+        row = objects[_number(element.get("P")) or 0]
+        group = objects[_number(row.get("P")) or 0] if isinstance(row, dict) else None
+        head = isinstance(group, dict) and group.get("S") == "/THead"
+        attributes = element.get("A")
+        if isinstance(attributes, dict):
+            attributes["Scope"] = "/Column" if head else "/Row"
+
+
 def open_with_outlines(pdf: Any) -> None:
     """Open with the bookmarks shown and the title in the window bar (PDF/UA, Matterhorn 07)."""
     import pydyf
@@ -224,6 +284,8 @@ def finish_pdf(document: Any, pdf: Any) -> None:
     """The WeasyPrint finisher: artifacts for furniture and leaders, how the PDF opens."""
     mark_furniture_as_artifacts(document, pdf)
     mark_leaders_as_artifacts(pdf)
+    links_own_their_annotations(pdf)
+    scope_header_cells(pdf)
     open_with_outlines(pdf)
 
 
