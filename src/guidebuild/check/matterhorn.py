@@ -96,6 +96,11 @@ def _elements(reader: Any) -> list[Any]:
     return elements
 
 
+def _true(value: Any) -> bool:
+    """A PDF boolean (pypdf's BooleanObject is truthy whatever its value)."""
+    return getattr(value, "value", value) is True
+
+
 def _tag(element: Any) -> str:
     return str(element.get("/S", ""))[1:]
 
@@ -135,7 +140,7 @@ def check_01_005(reader: Any) -> Iterator[str]:
 
 def check_01_007(reader: Any) -> Iterator[str]:
     """Suspects entry has a value of true."""
-    if (_root(reader).get("/MarkInfo") or {}).get("/Suspects") is True:
+    if _true((_root(reader).get("/MarkInfo") or {}).get("/Suspects")):
         yield "/MarkInfo /Suspects is true"
 
 
@@ -204,7 +209,7 @@ def check_07_001(reader: Any) -> Iterator[str]:
 def check_07_002(reader: Any) -> Iterator[str]:
     """ViewerPreferences dictionary contains DisplayDocTitle with a value of false."""
     preferences = _root(reader).get("/ViewerPreferences") or {}
-    if "/DisplayDocTitle" in preferences and not bool(preferences["/DisplayDocTitle"]):
+    if "/DisplayDocTitle" in preferences and not _true(preferences["/DisplayDocTitle"]):
         yield "DisplayDocTitle is not true: the window shows the file name, not the title"
 
 

@@ -275,7 +275,9 @@ class InformationBox(SphinxDirective):
             )
         rows = reader_information_rows(config, self.options)
         container = nodes.container(classes=["gb-infobox"])
-        heading = section_heading(text="Reader information", classes=["gb-infobox-title"])
+        heading = section_heading(
+            "", nodes.Text("Reader information"), classes=["gb-infobox-title"]
+        )
         heading["ids"] = ["reader-information"]
         container += heading
         # Labelled rows: the first column holds header cells.
