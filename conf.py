@@ -70,7 +70,6 @@ extensions = ["guidebuild.sphinxext"]
 root_doc = "index"
 exclude_patterns: list[str] = []
 html_theme = "guidebuild"
-html_theme_path = ["templates/theme"]
 html_title = project
 html_last_updated_fmt = None  # the date comes from the change log, never the build clock
 html_copy_source = False

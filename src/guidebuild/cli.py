@@ -49,6 +49,14 @@ def _project_root(start: Path | None = None) -> Path:
     return find_root(start or Path.cwd())
 
 
+def _project_if_any(start: Path | None = None) -> Path | None:
+    """The project at or above ``start`` (default: here), or None: assess works anywhere."""
+    try:
+        return _project_root(start)
+    except GuidebuildError:
+        return None
+
+
 # --- build ------------------------------------------------------------------------------
 
 
@@ -301,10 +309,14 @@ def checklist(
     from guidebuild.framework.loader import Catalogue
     from guidebuild.report.pipeline import locate_resources
 
-    resources = locate_resources(frameworks)
+    project = _project_if_any()
+    resources = locate_resources(frameworks, project)
     framework = Catalogue(resources.checklists).default()
-    out_dir = out or (resources.root or Path.cwd()) / "_build" / "checklists"
-    for path in write_checklists(framework, out_dir, formats or FORMATS):
+    out_dir = out or (project or Path.cwd()) / "_build" / "checklists"
+    written = write_checklists(
+        framework, out_dir, formats or FORMATS, templates=resources.templates
+    )
+    for path in written:
         if not quiet:
             click.echo(f"{path} ({human_size(path.stat().st_size)})")
 
@@ -456,6 +468,7 @@ def assess(
             baseline=baseline,
             fail_under=fail_under,
             frameworks=frameworks,
+            project=_project_if_any(),
             guidance_url=guidance_url,
             color=color,
             jobs=jobs,
@@ -504,7 +517,7 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
     from guidebuild.framework.schema import scheme_schema
     from guidebuild.report.pipeline import locate_resources
 
-    catalogue = Catalogue(locate_resources(frameworks).checklists)
+    catalogue = Catalogue(locate_resources(frameworks, _project_if_any()).checklists)
     if key is None:
         framework = catalogue.default()
     else:
