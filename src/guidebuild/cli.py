@@ -276,8 +276,13 @@ def check(quiet: bool) -> None:
     from guidebuild.check.runner import check_project
     from guidebuild.errors import CheckFailed
     from guidebuild.progress import Progress
+    from guidebuild.project import load_settings
 
-    problems = check_project(_project_root(), Progress.for_stream(sys.stderr, quiet=quiet))
+    root = _project_root()
+    # Not failures: the values are the editor's to supply, and nobody may make them up.
+    for missing in load_settings(root).missing_for_final():
+        click.echo(f"warning: conf.py: a final edition should set {missing}", err=True)
+    problems = check_project(root, Progress.for_stream(sys.stderr, quiet=quiet))
     if problems:
         raise CheckFailed(f"{len(problems)} problem(s) to fix before publishing", tuple(problems))
     if not quiet:
