@@ -20,7 +20,8 @@ from openpyxl import load_workbook
 from guidebuild.answers import read_answers
 from guidebuild.forms import write_checklists
 from guidebuild.forms.fields import DETAILS_SHEET, ITEMS_SHEET, SCORES_SHEET
-from guidebuild.forms.html_form import TEMPLATES, framework_data
+from guidebuild.forms.html_form import framework_data
+from guidebuild.resources import Templates
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework
 from guidebuild.framework.scoring import assess
@@ -75,7 +76,7 @@ def python_result(folder: Path, tmp_path: Path) -> tuple[list[str], str]:
 
 def js_result(framework: Framework) -> tuple[list[str], str]:
     script = (
-        (TEMPLATES / "scoring.js").read_text(encoding="utf-8")
+        Templates(None).find("forms/html", "scoring.js").read_text(encoding="utf-8")
         + "\nconst [framework, answers] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
         + "\nconst r = GuidebuildScoring.assess(framework, answers, []);"
         + "\nconsole.log(JSON.stringify([r.domains.map(d => d.verdict), r.overall.band]));"
@@ -150,7 +151,7 @@ SUBJECT_WORDS = re.compile(r"mentor|doctor", re.IGNORECASE)
 
 def shipped_text_files() -> list[Path]:
     """Every code, template and theme file guidebuild ships, wherever they live now."""
-    roots = [REPO / "src" / "guidebuild", REPO / "templates"]
+    roots = [REPO / "src" / "guidebuild", REPO / "templates"]  # the package, any left over
     suffixes = {".py", ".js", ".j2", ".html", ".css", ".toml", ".txt", ".svg", ".conf", ".cfg"}
     files = []
     for root in roots:
