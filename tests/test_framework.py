@@ -19,6 +19,7 @@ from tests.frameworks import with_rules
 
 CHECKLISTS = Path(__file__).resolve().parent.parent / "checklists"
 FRAMEWORK = CHECKLISTS / "mentoring-schemes@1.0.yaml"
+OLD_EXAMPLES = CHECKLISTS.parent / "tests" / "fixtures" / "examples-1.0"
 """Version 1.0, kept so that its results still assess (tests/test_framework_1_1.py: 1.1)."""
 
 # The guidance's recommendation IDs, chapter by chapter (the guidance issue defines them).
@@ -368,8 +369,11 @@ def test_schema_describes_every_item_and_its_ratings() -> None:
 
 
 def test_examples_conform_to_the_schema_and_bad_files_do_not() -> None:
-    schema = scheme_schema(load_framework(FRAMEWORK))
+    current = scheme_schema(Catalogue(CHECKLISTS).default())
     for path in sorted((CHECKLISTS / "examples").glob("*.yaml")):
+        assert conforms(as_json(load_path(path).data), current), path.name
+    schema = scheme_schema(load_framework(FRAMEWORK))
+    for path in sorted(OLD_EXAMPLES.glob("*.yaml")):
         assert conforms(as_json(load_path(path).data), schema), path.name
     bad_inputs = Path(__file__).resolve().parent / "bad_inputs"
     for name in ("na-without-reason.yaml", "na-not-allowed.yaml", "unknown-item.yaml"):
@@ -379,6 +383,10 @@ def test_examples_conform_to_the_schema_and_bad_files_do_not() -> None:
 def test_examples_read_with_the_framework_they_name() -> None:
     catalogue = Catalogue(CHECKLISTS)
     for path in sorted((CHECKLISTS / "examples").glob("*.yaml")):
+        answers, framework = read_answers(path, catalogue)
+        assert framework.key == "mentoring-schemes@1.1"
+        assert set(answers.answers) == set(framework.items) or path.name == "in-name-only.yaml"
+    for path in sorted(OLD_EXAMPLES.glob("*.yaml")):
         answers, framework = read_answers(path, catalogue)
         assert framework.key == "mentoring-schemes@1.0"
         assert set(answers.answers) <= set(framework.items)

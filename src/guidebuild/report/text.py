@@ -143,8 +143,7 @@ def render_text(
                     + (
                         f"(now {action.counted_as.value})"
                         if action.rating is action.counted_as
-                        else f"(rated {action.rating.value}, counted as "
-                        f"{action.counted_as.value})"
+                        else f"(rated {action.rating.value}, counted as {action.counted_as.value})"
                     )
                 )
             )
