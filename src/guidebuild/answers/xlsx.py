@@ -15,7 +15,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,8 +98,15 @@ def _fail(path: str, message: str) -> None:
     raise InputError(f"{path}: 1 problem", (Problem(path, message),))
 
 
-def read_workbook(data: bytes, path: str) -> Workbook:
-    """Parse the filled workbook in ``data`` (the file ``path``); raise :class:`InputError`."""
+LabelsOf = Callable[[str], dict[str, str] | None]
+"""Framework ``id@version`` -> its details' labels (case-folded) and keys, or None."""
+
+
+def read_workbook(data: bytes, path: str, labels_of: LabelsOf | None = None) -> Workbook:
+    """Parse the filled workbook in ``data`` (the file ``path``); raise :class:`InputError`.
+
+    A workbook made before the details had a Key column (framework 1.0's) names its
+    details by label only; ``labels_of`` gives the framework's labels for them."""
     if len(data) > MAX_BYTES:
         _fail(path, f"file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
     _check_zip(data, path)
@@ -108,13 +115,13 @@ def read_workbook(data: bytes, path: str) -> Workbook:
     # empty cell (a reader given only values sees None in both).
     formulas = _open(data, path, values=False)
     try:
-        return _read(book, formulas, path)
+        return _read(book, formulas, path, labels_of)
     finally:
         book.close()
         formulas.close()
 
 
-def _read(book: Any, formulas: Any, path: str) -> Workbook:
+def _read(book: Any, formulas: Any, path: str, labels_of: LabelsOf | None) -> Workbook:
     budget = _Budget(path)
     problems: list[Problem] = []
     sheets = {name.casefold(): name for name in book.sheetnames}
@@ -135,7 +142,7 @@ def _read(book: Any, formulas: Any, path: str) -> Workbook:
     cells: dict[tuple[str, ...], Cell] = {}
     data_out: dict[str, Any] = {}
     details = book[sheets[DETAILS_SHEET.casefold()]]
-    framework, scheme, flags = _details(details, cells, budget)
+    framework, scheme, flags = _details(details, cells, budget, labels_of)
     prop = _custom_property(book)
     if framework is None and prop is None:
         _fail(
@@ -272,7 +279,7 @@ def _label(value: Any) -> str:
 
 
 def _details(
-    sheet: Any, cells: dict[tuple[str, ...], Cell], budget: _Budget
+    sheet: Any, cells: dict[tuple[str, ...], Cell], budget: _Budget, labels_of: LabelsOf | None
 ) -> tuple[Any, dict[str, Any], list[str] | None]:
     """The framework cell, the scheme details, and the red flags answered yes (None for a
     workbook without red-flag rows). Each detail's key is in the hidden Key column, found
@@ -294,7 +301,11 @@ def _details(
             framework = _plain(raw)
             cells["framework",] = where
             continue
-        key = _plain(row[key_column]) if key_column is not None and len(row) > key_column else None
+        if key_column is None:
+            known = labels_of(str(framework).strip()) if labels_of and framework else None
+            key = (known or {}).get(label)
+        else:
+            key = _plain(row[key_column]) if len(row) > key_column else None
         if not isinstance(key, str) or not key.strip() or key.strip().casefold() == "key":
             continue
         key = key.strip()
