@@ -170,7 +170,7 @@ def essentials(report: dict[str, Any]) -> dict[str, Any]:
                 "uncertain",
                 "band_if_not_known_were_strong",
             )
-        },  # fmt: skip
+        },
         "not_known": report["not_known"],
         "domains": [
             {
@@ -199,7 +199,7 @@ def essentials(report: dict[str, Any]) -> dict[str, Any]:
                             "not_known",
                             "forced_by",
                             "practice_only",
-                        )  # fmt: skip
+                        )
                     }
                     for i in d["items"]
                 ],

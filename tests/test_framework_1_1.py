@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -339,7 +338,7 @@ def test_evidence_without_a_kind_is_refused_in_1_1_but_not_in_1_0(tmp_path: Path
     ]
     old = tmp_path / "old.yaml"
     old.write_text(path.read_text(encoding="utf-8").replace("@1.1", "@1.0"), encoding="utf-8")
-    answers, framework = read_answers(old, Catalogue(CHECKLISTS))
+    answers, _ = read_answers(old, Catalogue(CHECKLISTS))
     assert answers.answers["A1"].evidence == ("Handbook",)
 
 
@@ -447,13 +446,14 @@ def test_every_form_prints_the_tie_break_and_says_what_to_do_when_finished(
 ) -> None:
     from guidebuild.forms import write_checklists
     from guidebuild.forms.html_form import render_html_form
-    from guidebuild.forms.pdf_form import render_form_html, template_folder
+    from guidebuild.forms.pdf_form import render_form_html
+    from guidebuild.resources import Templates
     from guidebuild.forms.xlsx import build_workbook
 
     contact = "Doctors' Forum, Richmond House"
     tie_break = " ".join(FRAMEWORK.rules.tie_break.split())
     html = render_html_form(FRAMEWORK, contact=contact)
-    pdf = render_form_html(FRAMEWORK, template_folder(), "font.woff", None, contact)
+    pdf = render_form_html(FRAMEWORK, Templates(None), "font.woff", None, contact)
     (yaml_path,) = write_checklists(FRAMEWORK, tmp_path, ["yaml"], contact=contact)
     yaml_text = " ".join(
         line.lstrip("# ") for line in yaml_path.read_text(encoding="utf-8").splitlines()

@@ -21,10 +21,10 @@ from guidebuild.answers import read_answers
 from guidebuild.forms import write_checklists
 from guidebuild.forms.fields import DETAILS_SHEET, ITEMS_SHEET, SCORES_SHEET
 from guidebuild.forms.html_form import framework_data
-from guidebuild.resources import Templates
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework
 from guidebuild.framework.scoring import assess
+from guidebuild.resources import Templates
 from tests.test_workbook_scores import recalculate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -81,8 +81,8 @@ def js_result(framework: Framework) -> tuple[list[str], str]:
         + "\nconst r = GuidebuildScoring.assess(framework, answers, []);"
         + "\nconsole.log(JSON.stringify([r.domains.map(d => d.verdict), r.overall.band]));"
     )
-    done = subprocess.run(  # noqa: S603 - our own script, in node from PATH
-        ["node", "-e", script],  # noqa: S607
+    done = subprocess.run(
+        ["node", "-e", script],
         input=json.dumps([framework_data(framework), answers_for(framework)]),
         capture_output=True,
         text=True,

@@ -47,7 +47,7 @@ def recalculate(files: list[Path], out: Path) -> list[Path]:
     """Recalculate every workbook in one LibreOffice run; return the recalculated copies."""
     out.mkdir()
     profile = out.parent / "lo-profile"
-    subprocess.run(  # noqa: S603 - our own arguments
+    subprocess.run(
         [
             "soffice",
             f"-env:UserInstallation={profile.as_uri()}",

@@ -20,7 +20,7 @@ from guidebuild.yamlsafe import Checker, did_you_mean, kind
 
 if TYPE_CHECKING:
     from guidebuild.framework.loader import Catalogue
-    from guidebuild.framework.model import Framework, Item
+    from guidebuild.framework.model import EvidenceRules, Framework, Item
     from guidebuild.yamlsafe import Located
 
 TOP_KEYS = ("framework", "scheme", "red_flags", "answers")
@@ -304,31 +304,7 @@ def _answer(
             return None
         scheme = None  # a rating the item does not take: its timing is beside the point
     reason = _optional_text(check, raw, "reason", keys)
-    scale = framework.rules.scale if framework else None
-    needs_reason = bool(scale and scale.needs(rating, "reason"))
-    if rating is Rating.NA and not reason:
-        check.report(
-            (*keys, "rating"), f"{item_id}: n/a needs a reason: say why the item does not apply"
-        )
-    elif rating is Rating.NOT_YET_DUE and needs_reason and not reason:
-        check.report(
-            (*keys, "rating"),
-            f"{item_id}: not-yet-due needs a reason: say what will be done, and when",
-        )
-    if rating is Rating.NOT_YET_DUE and scheme is not None:
-        if scheme.first_cycle_ends is None:
-            check.report(
-                (*keys, "rating"),
-                f"{item_id}: not-yet-due is only for a scheme that has not finished its first "
-                "cycle: give scheme.first_cycle_ends, the date the first full cycle ends",
-            )
-        elif not cycle_still_running(scheme):
-            check.report(
-                (*keys, "rating"),
-                f"{item_id}: not-yet-due is only for a scheme that has not finished its first "
-                f"cycle, but scheme.first_cycle_ends ({scheme.iso('first_cycle_ends')}) is "
-                f"not later than assessed_on ({scheme.iso('assessed_on')})",
-            )
+    _check_reason_and_timing(check, item_id, rating, reason, scheme, framework)
     evidence, kinds = _evidence(check, raw.get("evidence"), (*keys, "evidence"), framework)
     due = None
     if raw.get("due") is not None:
@@ -346,6 +322,43 @@ def _answer(
     )
 
 
+def _check_reason_and_timing(
+    check: Checker,
+    item_id: str,
+    rating: Rating,
+    reason: str,
+    scheme: Scheme | None,
+    framework: Framework | None,
+) -> None:
+    """n/a needs a reason; not-yet-due one too (where the scale says so), and a first cycle
+    that surely ends after the assessment."""
+    where = ("answers", item_id, "rating")
+    scale = framework.rules.scale if framework else None
+    if rating is Rating.NA and not reason:
+        check.report(where, f"{item_id}: n/a needs a reason: say why the item does not apply")
+    if rating is not Rating.NOT_YET_DUE:
+        return
+    if scale is not None and scale.needs(rating, "reason") and not reason:
+        check.report(
+            where, f"{item_id}: not-yet-due needs a reason: say what will be done, and when"
+        )
+    if scheme is None:
+        return
+    if scheme.first_cycle_ends is None:
+        check.report(
+            where,
+            f"{item_id}: not-yet-due is only for a scheme that has not finished its first "
+            "cycle: give scheme.first_cycle_ends, the date the first full cycle ends",
+        )
+    elif not cycle_still_running(scheme):
+        check.report(
+            where,
+            f"{item_id}: not-yet-due is only for a scheme that has not finished its first "
+            f"cycle, but scheme.first_cycle_ends ({scheme.iso('first_cycle_ends')}) is "
+            f"not later than assessed_on ({scheme.iso('assessed_on')})",
+        )
+
+
 def _optional_text(check: Checker, raw: dict[str, Any], name: str, keys: tuple[str, ...]) -> str:
     value = raw.get(name)
     if value is None:
@@ -359,12 +372,11 @@ def _evidence(
     check: Checker, value: Any, keys: tuple[str, ...], framework: Framework | None
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The evidence lines and, for a framework that names kinds, the kind of each."""
-    rules = framework.rules.evidence if framework else None
+    rules = framework.rules.evidence if framework and framework.rules.evidence.kinds else None
     if value is None:
         return (), ()
     entries: list[tuple[Any, tuple[str | int, ...]]] = []
-    named_kinds = bool(rules and rules.kinds)
-    if isinstance(value, str) or (named_kinds and isinstance(value, dict)):
+    if isinstance(value, str) or (rules is not None and isinstance(value, dict)):
         entries.append((value, keys))
     elif isinstance(value, list):
         entries.extend((entry, (*keys, index)) for index, entry in enumerate(value))
@@ -376,40 +388,50 @@ def _evidence(
     found: list[str] = []
     kinds: list[str] = []
     for entry, where in entries:
-        named: str | None = None
-        text: Any = entry
-        if named_kinds and isinstance(entry, dict) and len(entry) == 1:
-            # `- document: Scheme handbook` is a one-key mapping in YAML.
-            ((named, text),) = entry.items()
-        if not isinstance(text, str) or not isinstance(named, (str, type(None))):
-            check.report(
-                where, f"{keys[1]}: each piece of evidence must be text, not {kind(entry)}"
-            )
-            continue
-        text = text.strip()
-        if named is None and rules is not None and rules.kinds and ":" in text:
-            prefix, _, rest = text.partition(":")
-            if rules.kind(prefix) is not None:
-                named, text = prefix, rest.strip()
-        if not text:
-            if named is not None and rules is not None and rules.kinds:
-                check.report(
-                    where, f"{keys[1]}: say what the {named.strip()} is, after '{named.strip()}:'"
-                )
-            continue
-        if rules is None or not rules.kinds:
-            found.append(f"{named}: {text}" if named else text)
-            continue
-        evidence_kind = rules.kind(named) if named is not None else None
-        if evidence_kind is None:
-            labels = [k.label for k in rules.kinds]
-            check.report(
-                where,
-                f"{keys[1]}: say what kind of evidence this is: start it with "
-                + ", ".join(f"{label}:" for label in labels[:-1])
-                + f' or {labels[-1]}: (for example "{labels[0]}: scheme handbook, section 2")',
-            )
-            continue
-        found.append(text)
-        kinds.append(evidence_kind.kind)
+        line = _evidence_line(check, entry, where, keys[1], rules)
+        if line is not None:
+            found.append(line[0])
+            kinds.extend(line[1:])
     return tuple(found), tuple(kinds)
+
+
+def _evidence_line(
+    check: Checker,
+    entry: Any,
+    where: tuple[str | int, ...],
+    item_id: str,
+    rules: EvidenceRules | None,
+) -> tuple[str, ...] | None:
+    """One piece of evidence as ``(text,)``, or ``(text, kind)`` where kinds are named;
+    None for an empty one or a problem (reported)."""
+    named: str | None = None
+    text: Any = entry
+    if rules is not None and isinstance(entry, dict) and len(entry) == 1:
+        ((named, text),) = entry.items()  # `- document: Scheme handbook` in YAML
+    if not isinstance(text, str) or not isinstance(named, (str, type(None))):
+        check.report(where, f"{item_id}: each piece of evidence must be text, not {kind(entry)}")
+        return None
+    text = text.strip()
+    if rules is None:
+        return (text,) if text else None
+    if named is None and ":" in text:
+        prefix, _, rest = text.partition(":")
+        if rules.kind(prefix) is not None:
+            named, text = prefix, rest.strip()
+    evidence_kind = rules.kind(named) if named is not None else None
+    if evidence_kind is not None and not text:
+        name = evidence_kind.label
+        check.report(where, f"{item_id}: say what the {name} is, after '{name}:'")
+        return None
+    if not text:
+        return None
+    if evidence_kind is None:
+        labels = [k.label for k in rules.kinds]
+        check.report(
+            where,
+            f"{item_id}: say what kind of evidence this is: start it with "
+            + ", ".join(f"{label}:" for label in labels[:-1])
+            + f' or {labels[-1]}: (for example "{labels[0]}: scheme handbook, section 2")',
+        )
+        return None
+    return (text, evidence_kind.kind)

@@ -25,9 +25,9 @@ from guidebuild.forms.fields import (
     ACTIONS_SHEET,
     CUSTOM_PROPERTY,
     DETAILS_SHEET,
-    RED_FLAG_PREFIX,
     ITEM_READ_HEADERS,
     ITEMS_SHEET,
+    RED_FLAG_PREFIX,
     evidence_lines,
     normalise_newlines,
 )

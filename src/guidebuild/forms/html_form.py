@@ -106,7 +106,7 @@ def rules_data(framework: Framework) -> dict[str, Any]:
             "meets_overall_at_least": rules.bands.meets_overall_at_least,
             "meets_weak_other_domains": rules.bands.meets_weak_other_domains,
         },
-        "band_names": {band: name for band, name in rules.bands.names.items()},
+        "band_names": dict(rules.bands.names),
     }
 
 

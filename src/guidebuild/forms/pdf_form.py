@@ -32,8 +32,8 @@ from guidebuild.forms.fields import (
     FRAMEWORK_INFO_KEY,
     field_help,
     finished_text,
-    red_flag_field_name,
     item_field_name,
+    red_flag_field_name,
     scheme_field_name,
 )
 from guidebuild.forms.fonts import FIELD_FONT_FAMILY, write_field_font

@@ -27,6 +27,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from guidebuild.forms import xlsx_formulas as fx
 from guidebuild.forms.fields import (
     ACTION_HEADERS,
     ACTIONS_SHEET,
@@ -43,7 +44,6 @@ from guidebuild.forms.fields import (
     finished_text,
     red_flag_field_name,
 )
-from guidebuild.forms import xlsx_formulas as fx
 from guidebuild.framework.model import Framework, Item, Rating
 
 FRAMEWORK_LABEL = "Framework"
@@ -545,7 +545,8 @@ def _scores_sheet(
                 f'=IF({at("Assessable")}=0,"not assessable",'
                 f"{fx.floor_percent(at('Points'), at('Ceiling'))})"
             ),
-            "Verdict": f"={fx.verdict(rules, at('Raw verdict'), at('Assessable'), at('Must-meet failures'))}",
+            "Verdict": "="
+            + fx.verdict(rules, at("Raw verdict"), at("Assessable"), at("Must-meet failures")),
             "Notes": capped,
             "ID": domain.id,
             "Points": total("Points"),
@@ -557,19 +558,18 @@ def _scores_sheet(
             "Assessable": f"={fx.assessable(rules, at('N/A'), at('Items'), at('Ceiling'))}",
             "Raw verdict": f"={raw}",
             "Ceiling for LCM": f"=IF({at('Assessable')}=1,{at('Ceiling')},1)",
-            "Scaled": (
-                f"=IF({at('Assessable')}=1,{at('Weight')}*{at('Points')}*({lcm_cell}/{at('Ceiling')}),0)"
-            ),
+            "Scaled": "="
+            + fx.scaled(at("Assessable"), at("Weight"), at("Points"), lcm_cell, at("Ceiling")),
             "Counted weight": f"=IF({at('Assessable')}=1,{at('Weight')},0)",
             "Best points": total("Best points"),
             "Best must-meet failures": total("Best must-meet failure"),
             "Best raw verdict": f"={best_raw}",
-            "Best verdict": (
-                f"={fx.verdict(rules, at('Best raw verdict'), at('Assessable'), at('Best must-meet failures'))}"
+            "Best verdict": "="
+            + fx.verdict(
+                rules, at("Best raw verdict"), at("Assessable"), at("Best must-meet failures")
             ),
-            "Best scaled": (
-                f"=IF({at('Assessable')}=1,{at('Weight')}*{at('Best points')}*({lcm_cell}/{at('Ceiling')}),0)"
-            ),
+            "Best scaled": "="
+            + fx.scaled(at("Assessable"), at("Weight"), at("Best points"), lcm_cell, at("Ceiling")),
         }
         sheet.append([values.get(name) for name in _SCORE_COLUMNS])
 

@@ -1,4 +1,4 @@
-"""The workbook's live scores: spreadsheet formulas for the rules of :mod:`~guidebuild.framework.scoring`.
+"""The workbook's live scores: spreadsheet formulas for the rules of scoring.py.
 
 Each function builds the text of one formula from the framework's rules (its scale,
 weights, thresholds, band numbers and names), so that the workbook works out the same
@@ -143,6 +143,11 @@ def verdict(rules: Rules, raw: str, assessable_cell: str, failures: str) -> str:
     """The domain's verdict, with the must-meet cap (``score_domain``)."""
     capped = f"AND({failures}>0,OR({raw}={quote('strong')},{raw}={quote('adequate')}))"
     return f"IF({assessable_cell}=0,{quote('not-assessable')},IF({capped},{quote('weak')},{raw}))"
+
+
+def scaled(assessable_cell: str, weight: str, points_cell: str, lcm: str, ceiling_cell: str) -> str:
+    """A domain's weighted points over the common denominator (``overall_sums``)."""
+    return f"IF({assessable_cell}=1,{weight}*{points_cell}*({lcm}/{ceiling_cell}),0)"
 
 
 def floor_percent(numerator: str, denominator: str) -> str:

@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 from guidebuild.forms.fields import DATE_HINT, finished_text
-from guidebuild.framework.model import Framework, Item, Rating
+from guidebuild.framework.model import Framework, Item
 
 WIDTH = 92
 """Comment lines wrap at this width, which every editor shows without scrolling."""
@@ -50,6 +50,28 @@ def _comment(text: str, indent: str = "", prefix: str = "", hang: str = "") -> l
 def render_yaml_template(framework: Framework, today: dt.date, contact: str | None = None) -> str:
     """The template's text; ``today`` is the date of the assessment where the framework
     gives it no placeholder (framework 1.0)."""
+    out = _header(framework, contact)
+    out += ["", f"framework: {framework.key}", "", "scheme:"]
+    out += _details(framework, today)
+    out += _red_flags(framework)
+    out.append("")
+    out.append("answers:")
+    for domain in framework.domains:
+        out.append("")
+        title = f"{domain.title}" + (" (core domain)" if domain.core else "")
+        out.append(f"  # {'=' * (WIDTH - 4)}")
+        out += _comment(title.upper(), indent="  ")
+        if domain.summary:
+            out += _comment(domain.summary, indent="  ")
+        out.append(f"  # {'=' * (WIDTH - 4)}")
+        for item in domain.items:
+            out.append("")
+            out += _item(item, framework)
+    return "\n".join(out) + "\n"
+
+
+def _header(framework: Framework, contact: str | None) -> list[str]:
+    """How to fill it in, the tie-break, what to do when finished, and the scale."""
     out: list[str] = []
     out += _comment(f"Self-assessment checklist. {framework.title}.")
     out += _comment(f"Framework {framework.id}, version {framework.version}.")
@@ -81,10 +103,11 @@ def render_yaml_template(framework: Framework, today: dt.date, contact: str | No
     for entry in framework.rules.scale.entries:
         label = f"{entry.rating.value}:".ljust(13)
         out += _comment(entry.meaning, prefix=f"  {label}", hang=" " * 15)
-    out.append("")
-    out.append(f"framework: {framework.key}")
-    out.append("")
-    out.append("scheme:")
+    return out
+
+
+def _details(framework: Framework, today: dt.date) -> list[str]:
+    out: list[str] = []
     for field in framework.details:
         help_text = field.label + (" (required)" if field.required else "")
         if field.hint:
@@ -101,31 +124,23 @@ def render_yaml_template(framework: Framework, today: dt.date, contact: str | No
             out.append(f"  # {field.key}:  # remove the first # and give the date")
         else:
             out.append(f"  {field.key}:")
-    if framework.red_flags:
-        out.append("")
-        out += _comment(
-            f"Red flags: practices that make a {framework.subject.one} something other than "
-            "what this checklist assesses. List the ones that are true, for example "
-            f"red_flags: [{framework.red_flags[0].id}]. Each counts the items it contradicts "
-            f"as absent, and the report then begins: {framework.red_flag_warning.strip()}"
-        )
-        for flag in framework.red_flags:
-            out += _comment(f"{flag.id}: {flag.text}", prefix="  ", hang="    ")
-        out.append("red_flags: []")
-    out.append("")
-    out.append("answers:")
-    for domain in framework.domains:
-        out.append("")
-        title = f"{domain.title}" + (" (core domain)" if domain.core else "")
-        out.append(f"  # {'=' * (WIDTH - 4)}")
-        out += _comment(title.upper(), indent="  ")
-        if domain.summary:
-            out += _comment(domain.summary, indent="  ")
-        out.append(f"  # {'=' * (WIDTH - 4)}")
-        for item in domain.items:
-            out.append("")
-            out += _item(item, framework)
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _red_flags(framework: Framework) -> list[str]:
+    if not framework.red_flags:
+        return []
+    out = [""]
+    out += _comment(
+        f"Red flags: practices that make a {framework.subject.one} something other than "
+        "what this checklist assesses. List the ones that are true, for example "
+        f"red_flags: [{framework.red_flags[0].id}]. Each counts the items it contradicts "
+        f"as absent, and the report then begins: {framework.red_flag_warning.strip()}"
+    )
+    for flag in framework.red_flags:
+        out += _comment(f"{flag.id}: {flag.text}", prefix="  ", hang="    ")
+    out.append("red_flags: []")
+    return out
 
 
 def _item(item: Item, framework: Framework) -> list[str]:

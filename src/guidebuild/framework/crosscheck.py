@@ -64,6 +64,7 @@ def coverage(
     """
     problems, unchecked = check_recommendations(framework, known_ids)
     source = framework.source or framework.key
+    notes: tuple[str, ...]
     if not framework.not_checked:
         notes = (
             (

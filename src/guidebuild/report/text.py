@@ -72,7 +72,19 @@ def render_text(
         ),
         "",
     ]
-    # Red flags come first: they say the result may not be about what the framework assesses.
+    lines += _first_lines(assessment, style)
+    lines += _domain_lines(assessment, style)
+    lines += _counted_lines(assessment, style)
+    lines += _action_lines(assessment, style)
+    if comparison is not None:
+        lines += ["", *_comparison_lines(comparison, style)]
+    return "\n".join(lines) + "\n"
+
+
+def _first_lines(assessment: Assessment, style: _Style) -> list[str]:
+    """Red flags first (the result may not be about what the framework assesses), then
+    the overall result, whether it is uncertain, and what to find out."""
+    lines: list[str] = []
     flags = [w for w in assessment.warnings if w.kind == "red-flag"]
     if flags:
         lines.append(
@@ -87,18 +99,25 @@ def render_text(
     if assessment.provisional:
         overall += "  (provisional: some evaluation items are not yet due)"
     lines += [style.bold(overall), ""]
-    for warning in assessment.warnings:
-        if warning.kind == "uncertain":
-            lines += [v(warning.message), ""]
+    lines += [
+        line
+        for warning in assessment.warnings
+        if warning.kind == "uncertain"
+        for line in (v(warning.message), "")
+    ]
     if assessment.not_known:
         lines += [
             style.bold("Find out (not known, counted as absent): ")
             + ", ".join(v(i) for i in assessment.not_known),
             "",
         ]
+    return lines
+
+
+def _domain_lines(assessment: Assessment, style: _Style) -> list[str]:
     width = max(len(v(d.domain.title)) + (2 if d.domain.core else 0) for d in assessment.domains)
     width += 2
-    lines.append(f"{'Domain':<{width}}{'':{BAR_WIDTH}}  {'Score':>6}  Verdict")
+    lines = [f"{'Domain':<{width}}{'':{BAR_WIDTH}}  {'Score':>6}  Verdict"]
     for domain in assessment.domains:
         title = v(domain.domain.title) + (" *" if domain.domain.core else "")
         verdict = style.word(domain.verdict.value)
@@ -111,12 +130,16 @@ def render_text(
         lines.append(
             f"{title:<{width}}{bar(domain.percent)}  {_pct(domain.percent)}  {verdict}{suffix}"
         )
-    lines += ["* core domain: counts double in the overall", ""]
+    return [*lines, "* core domain: counts double in the overall", ""]
+
+
+def _counted_lines(assessment: Assessment, style: _Style) -> list[str]:
+    """Must-meet failures, and the answers counted otherwise than given."""
     failures = assessment.must_meet_failures
-    lines.append(
+    lines = [
         "Must-meet items below adequate: "
         + (", ".join(style.word(v(f), "red") for f in failures) if failures else "none")
-    )
+    ]
     unanswered = assessment.unanswered
     if unanswered:
         lines.append(v(f"Unanswered (counted as absent): {', '.join(unanswered)}"))
@@ -128,32 +151,28 @@ def render_text(
     not_due = [w.subject for w in assessment.warnings if w.kind == "not-yet-due"]
     if not_due:
         lines.append(v(f"Not yet due: {', '.join(not_due)}"))
-    lines.append("")
+    return [*lines, ""]
+
+
+def _action_lines(assessment: Assessment, style: _Style) -> list[str]:
     actions = assessment.actions
-    if actions:
-        shown = actions[:TOP_ACTIONS]
-        count = f" ({len(shown)} of {len(actions)})" if len(actions) > len(shown) else ""
-        lines.append(style.bold(f"Top actions{count}"))
-        for number, action in enumerate(shown, 1):
-            rag = style.word(f"{action.rag.value:<5}", action.rag.value)
-            lines.append(
-                f"{number:>2}. {rag}  "
-                + v(
-                    f"{action.item.id} {action.item.title} "
-                    + (
-                        f"(now {action.counted_as.value})"
-                        if action.rating is action.counted_as
-                        else f"(rated {action.rating.value}, counted as {action.counted_as.value})"
-                    )
-                )
-            )
-            lines.append(f"    {v(action.text)}")
-            lines.append(v(f"    Guidance: {', '.join(action.item.recommendations)}"))
-    else:
-        lines.append("No actions: every item that applies is adequate or better.")
-    if comparison is not None:
-        lines += ["", *_comparison_lines(comparison, style)]
-    return "\n".join(lines) + "\n"
+    if not actions:
+        return ["No actions: every item that applies is adequate or better."]
+    shown = actions[:TOP_ACTIONS]
+    count = f" ({len(shown)} of {len(actions)})" if len(actions) > len(shown) else ""
+    lines = [style.bold(f"Top actions{count}")]
+    for number, action in enumerate(shown, 1):
+        rag = style.word(f"{action.rag.value:<5}", action.rag.value)
+        counted = action.counted_as.value
+        how = (
+            f"(now {counted})"
+            if action.rating is action.counted_as
+            else f"(rated {action.rating.value}, counted as {counted})"
+        )
+        lines.append(f"{number:>2}. {rag}  " + v(f"{action.item.id} {action.item.title} {how}"))
+        lines.append(f"    {v(action.text)}")
+        lines.append(v(f"    Guidance: {', '.join(action.item.recommendations)}"))
+    return lines
 
 
 def _signed(value: float | None) -> str:
