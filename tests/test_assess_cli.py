@@ -13,12 +13,14 @@ from click.testing import CliRunner, Result
 
 from guidebuild.cli import _progress_printer, _use_color, main
 from guidebuild.report import pipeline
+from tests.frameworks import with_rules
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKLISTS = REPO / "checklists"
 EXAMPLES = CHECKLISTS / "examples"
 
-TINY_FRAMEWORK = """\
+TINY_FRAMEWORK = with_rules(
+    """\
 id: tiny
 version: "1.0"
 title: Tiny framework
@@ -61,6 +63,7 @@ domains:
         action: Link up.
         recommendations: [look-at-existing-schemes]
 """
+)
 
 TINY_SCHEME = """\
 framework: tiny@1.0

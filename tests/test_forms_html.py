@@ -27,6 +27,7 @@ from guidebuild.framework.model import Domain, Framework, Item, Rating
 from guidebuild.framework.scoring import assess
 from guidebuild.report.data import assessment_to_dict
 from tests.browser import axe_violations, browser, describe, offline
+from tests.frameworks import with_rules
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKLISTS = REPO / "checklists"
@@ -626,7 +627,8 @@ def test_live_region_summarises_changes(page: Any) -> None:
 # --- the checklist appendix in the guidance (guidebuild.sphinxext.checklist) ----------------
 # These build a tiny project with Sphinx: no browser.
 
-APPENDIX_FRAMEWORK = """\
+APPENDIX_FRAMEWORK = with_rules(
+    """\
 id: tiny
 version: "1.0"
 title: Tiny framework
@@ -655,6 +657,7 @@ domains:
         action: Link up.
         recommendations: [first-thing]
 """
+)
 
 APPENDIX = """\
 Appendix

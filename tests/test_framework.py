@@ -15,9 +15,11 @@ from guidebuild.framework.loader import Catalogue, load_framework
 from guidebuild.framework.model import Rating
 from guidebuild.framework.schema import scheme_schema
 from guidebuild.yamlsafe import load_path
+from tests.frameworks import with_rules
 
 CHECKLISTS = Path(__file__).resolve().parent.parent / "checklists"
-FRAMEWORK = CHECKLISTS / "mentoring-schemes.yaml"
+FRAMEWORK = CHECKLISTS / "mentoring-schemes@1.0.yaml"
+"""Version 1.0, kept so that its results still assess (tests/test_framework_1_1.py: 1.1)."""
 
 # The guidance's recommendation IDs, chapter by chapter (the guidance issue defines them).
 RECOMMENDATIONS = [
@@ -163,7 +165,8 @@ def test_cross_check_with_a_set_is_sorted() -> None:
 
 # -- the loader's checks -------------------------------------------------------------------------
 
-GOOD = """\
+GOOD = with_rules(
+    """\
 id: tiny
 version: "1.0"
 title: Tiny
@@ -188,6 +191,7 @@ domains:
         action: Do it.
         recommendations: [define-mentoring]
 """
+)
 
 
 def load_problems(tmp_path: Path, text: str) -> list[str]:
@@ -213,7 +217,8 @@ def test_a_good_framework_loads(tmp_path: Path) -> None:
             "title: Tiny",
             "titel: Tiny",
             "3:1: unknown key 'titel' in the framework (did you mean "
-            "'title'?); expected id, version, title, description, mappings, domains",
+            "'title'?); expected id, version, title, description, subject, keywords, details, "
+            "scale, ...",
         ),
         (
             'version: "1.0"',
@@ -236,7 +241,7 @@ def test_a_good_framework_loads(tmp_path: Path) -> None:
             "descriptors: {weak: w, adequate: a, strong: s}\n        action: Do it.",
             "descriptors: {weak: w, adequat: a, strong: s}\n        action: Do it.",
             "21:32: unknown key 'adequat' in descriptors (did you mean 'adequate'?); "
-            "expected weak, adequate, strong",
+            "expected absent, weak, adequate, strong",
         ),
         (
             "        weight: 1\n",
@@ -262,11 +267,11 @@ def test_core_domains_must_always_be_assessable(tmp_path: Path) -> None:
 
 
 def test_mapping_targets_must_exist(tmp_path: Path) -> None:
-    text = GOOD.replace('version: "1.0"', 'version: "2.0"') + (
-        'mappings:\n  - from: "1.0"\n    items: {A1: A1, OLD: A3}\n'
+    text = GOOD.replace('version: "1.0"', 'version: "2.0"').replace(
+        "domains:\n", 'mappings:\n  - from: "1.0"\n    items: {A1: A1, OLD: A3}\ndomains:\n', 1
     )
     assert load_problems(tmp_path, text) == [
-        "26:26: mapping 'OLD' -> text 'A3': the target must be an item of this version"
+        "6:26: mapping 'OLD' -> text 'A3': the target must be an item of this version"
     ]
 
 

@@ -30,7 +30,6 @@ from guidebuild.errors import InputError, Problem
 from guidebuild.forms.fields import (
     FRAMEWORK_FIELD,
     FRAMEWORK_INFO_KEY,
-    SCHEME_FIELDS,
     evidence_lines,
     item_field_name,
     normalise_newlines,
@@ -353,12 +352,15 @@ def _as_scheme_data(fields: list[_Field], info_key: str | None, path: str) -> Pd
 def _scheme(values: dict[str, str | list[str]]) -> dict[str, Any]:
     """The scheme details that were filled in; an empty one is left out, as in YAML."""
     scheme: dict[str, Any] = {}
-    for scheme_field in SCHEME_FIELDS:
-        value = values.get(scheme_field_name(scheme_field.key))
+    for name, value in values.items():
+        parsed = parse_field_name(name)
+        if parsed is None or parsed[0] != "scheme":
+            continue
+        key = parsed[1]
         if isinstance(value, str) and value.strip():
-            scheme[scheme_field.key] = normalise_newlines(value).strip()
+            scheme[key] = normalise_newlines(value).strip()
         elif isinstance(value, list):
-            scheme[scheme_field.key] = value  # build_answers says what is wrong with it
+            scheme[key] = value  # build_answers says what is wrong with it
     return scheme
 
 

@@ -27,7 +27,6 @@ from guidebuild.forms.fields import (
     DETAILS_SHEET,
     ITEM_READ_HEADERS,
     ITEMS_SHEET,
-    SCHEME_FIELDS,
     evidence_lines,
     normalise_newlines,
 )
@@ -200,10 +199,15 @@ def _label(value: Any) -> str:
 def _details(
     sheet: Any, cells: dict[tuple[str, ...], Cell], path: str
 ) -> tuple[Any, dict[str, Any]]:
-    labels = {field.label.casefold(): field for field in SCHEME_FIELDS}
+    # Each detail's key is in the (hidden) Key column, found by its header.
+    key_column = 4
+    for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
+        if _label(cell.value) == "key":
+            key_column = cell.column
     framework: Any = None
     scheme: dict[str, Any] = {}
-    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, MAX_ROWS), max_col=2):
+    max_col = max(2, key_column)
+    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, MAX_ROWS), max_col=max_col):
         if len(row) < 2:
             continue
         label, value_cell = _label(row[0].value), row[1]
@@ -212,14 +216,15 @@ def _details(
             framework = _plain(value_cell.value)
             cells["framework",] = where
             continue
-        field = labels.get(label)
-        if field is None:
+        key = _plain(row[key_column - 1].value) if len(row) >= key_column else None
+        if not isinstance(key, str) or not key.strip() or key.strip().casefold() == "key":
             continue
-        cells["scheme", field.key] = where
+        key = key.strip()
+        cells["scheme", key] = where
         value = _plain(value_cell.value)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        scheme[field.key] = value if field.date else _text(value)
+        scheme[key] = value if isinstance(value, (dt.date, dt.datetime)) else _text(value)
     return framework, scheme
 
 

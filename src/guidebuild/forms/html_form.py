@@ -18,21 +18,12 @@ from typing import Any
 from markupsafe import Markup
 
 from guidebuild import __version__
-from guidebuild.forms.fields import RATING_MEANINGS, SCHEME_FIELDS
-from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.framework.model import Framework, Item, Rating
 from guidebuild.report.markup import environment
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "forms" / "html"
 """This checkout's form templates (a project may pass its own ``templates/forms/html``)."""
 
-_RATING_LABELS = {
-    Rating.ABSENT: "Absent",
-    Rating.WEAK: "Weak",
-    Rating.ADEQUATE: "Adequate",
-    Rating.STRONG: "Strong",
-    Rating.NA: "N/A",
-    Rating.NOT_YET_DUE: "Not yet due",
-}
 _RATING_SLUGS = {Rating.NA: "na"}
 _DESCRIBED = {Rating.WEAK: "weak", Rating.ADEQUATE: "adequate", Rating.STRONG: "strong"}
 
@@ -46,8 +37,9 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         "title": framework.title,
         "scheme_fields": [
             {"key": f.key, "label": f.label, "required": f.required, "date": f.date}
-            for f in SCHEME_FIELDS
+            for f in framework.details
         ],
+        "rules": rules_data(framework),
         "domains": [
             {
                 "id": domain.id,
@@ -76,7 +68,36 @@ def _reason_hint(item: Item) -> str:
     return ""
 
 
-def _item(item: Item) -> dict[str, Any]:
+def rules_data(framework: Framework) -> dict[str, Any]:
+    """The numbers of the scoring rules, for scoring.js: the framework's, never the script's."""
+    rules = framework.rules
+    return {
+        "scores": {
+            e.rating.value: e.score for e in rules.scale.entries if e.score is not None
+        },
+        "needs_evidence": [
+            e.rating.value for e in rules.scale.entries if e.needs == "evidence"
+        ],
+        "without_evidence": rules.evidence.without_evidence.value,
+        "max_score": rules.scale.max_score,
+        "adequate_score": rules.scale.adequate_score,
+        "verdicts": list(rules.verdicts),
+        "not_assessable_na_share": rules.not_assessable_na_share,
+        "bands": {
+            "does_not_meet_must_meet_failures": rules.bands.does_not_meet_must_meet_failures,
+            "does_not_meet_low_core_domains": rules.bands.does_not_meet_low_core_domains,
+            "does_not_meet_overall_below": rules.bands.does_not_meet_overall_below,
+            "partially_meets_must_meet_failures": rules.bands.partially_meets_must_meet_failures,
+            "exemplary_overall_at_least": rules.bands.exemplary_overall_at_least,
+            "meets_overall_at_least": rules.bands.meets_overall_at_least,
+            "meets_weak_other_domains": rules.bands.meets_weak_other_domains,
+        },
+        "band_names": {band: name for band, name in rules.bands.names.items()},
+    }
+
+
+def _item(item: Item, framework: Framework) -> dict[str, Any]:
+    scale = framework.rules.scale
     return {
         "id": item.id,
         "question": item.question,
@@ -91,7 +112,7 @@ def _item(item: Item) -> dict[str, Any]:
         "ratings": [
             {
                 "value": rating.value,
-                "label": _RATING_LABELS[rating],
+                "label": scale.label(rating),
                 "slug": _RATING_SLUGS.get(rating, rating.value),
                 "described_by": _DESCRIBED.get(rating, ""),
             }
@@ -115,11 +136,12 @@ def render_html_form(framework: Framework, templates: Path | None = None) -> str
     used = {r for d in framework.domains for i in d.items for r in i.allows}
     ratings = [
         {
-            "label": _RATING_LABELS[rating],
-            "score": "-" if rating.score is None else str(rating.score),
-            "meaning": RATING_MEANINGS[rating],
+            "label": entry.label,
+            "score": "-" if entry.score is None else str(entry.score),
+            "meaning": entry.meaning,
         }
-        for rating in (*SCORED_RATINGS, *(r for r in (Rating.NA, Rating.NOT_YET_DUE) if r in used))
+        for entry in framework.rules.scale.entries
+        if entry.rating.applies or entry.rating in used
     ]
     # tojson-style escaping: <, >, & and ' become \u escapes, so no text can end the script.
     data = json.dumps(framework_data(framework), ensure_ascii=False, separators=(",", ":"))
@@ -134,11 +156,11 @@ def render_html_form(framework: Framework, templates: Path | None = None) -> str
                 "title": d.title,
                 "core": d.core,
                 "summary": d.summary,
-                "questions": [_item(i) for i in d.items],
+                "questions": [_item(i, framework) for i in d.items],
             }
             for d in framework.domains
         ],
-        scheme_fields=SCHEME_FIELDS,
+        scheme_fields=framework.details,
         ratings=ratings,
         tool_version=__version__,
         css=_inline(folder, "form.css", "</style"),

@@ -30,14 +30,12 @@ from guidebuild.forms.fields import (
     ANSWER_FIELDS,
     FRAMEWORK_FIELD,
     FRAMEWORK_INFO_KEY,
-    RATING_MEANINGS,
-    SCHEME_FIELDS,
     field_help,
     item_field_name,
     scheme_field_name,
 )
 from guidebuild.forms.fonts import FIELD_FONT_FAMILY, write_field_font
-from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.framework.model import Framework, Item, Rating
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged, with a language and a title shown in the window; forms combine with it."""
@@ -63,13 +61,14 @@ class _Option:
     text: str
 
 
-def _item_context(item: Item) -> dict[str, Any]:
+def _item_context(item: Item, framework: Framework) -> dict[str, Any]:
+    scale = framework.rules.scale
     descriptors = {
         Rating.WEAK: item.descriptors.weak,
         Rating.ADEQUATE: item.descriptors.adequate,
         Rating.STRONG: item.descriptors.strong,
     }
-    options = [_Option(r.value, descriptors.get(r, RATING_MEANINGS[r])) for r in item.ratings]
+    options = [_Option(r.value, descriptors.get(r) or scale.meaning(r)) for r in item.ratings]
     fields = {part: item_field_name(item.id, part) for part in ANSWER_FIELDS}
     optional = [r.value for r in item.ratings if not r.applies]
     if not optional:
@@ -103,12 +102,12 @@ def render_form_html(
     env = environment(template_dir, "html")
     scale = [
         {
-            "value": r.value,
-            "score": r.score if r.score is not None else "not counted",
-            "meaning": RATING_MEANINGS[r],
+            "value": entry.rating.value,
+            "score": entry.score if entry.score is not None else "not counted",
+            "meaning": entry.meaning,
         }
-        for r in (*SCORED_RATINGS, Rating.NA, Rating.NOT_YET_DUE)
-        if r.applies or any(r in item.allows for item in framework.items.values())
+        for entry in framework.rules.scale.entries
+        if entry.rating.applies or any(entry.rating in i.allows for i in framework.items.values())
     ]
     return env.get_template("checklist.html").render(
         title=f"{framework.title}: checklist, version {framework.version}",
@@ -123,7 +122,7 @@ def render_form_html(
                 "required": field.required,
                 "multiline": field.multiline,
             }
-            for field in SCHEME_FIELDS
+            for field in framework.details
         ],
         scale=scale,
         has_optional=any(item.allows for item in framework.items.values()),
@@ -133,7 +132,7 @@ def render_form_html(
                 "title": domain.title,
                 "core": domain.core,
                 "summary": domain.summary,
-                "items": [_item_context(item) for item in domain.items],
+                "items": [_item_context(item, framework) for item in domain.items],
             }
             for domain in framework.domains
         ],

@@ -34,11 +34,9 @@ from guidebuild.forms.fields import (
     GUIDE_SHEET,
     ITEM_HEADERS,
     ITEMS_SHEET,
-    RATING_MEANINGS,
-    SCHEME_FIELDS,
     field_help,
 )
-from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.framework.model import Framework, Item, Rating
 
 FRAMEWORK_LABEL = "Framework"
 """The label of the Scheme details row that holds ``id@version``."""
@@ -105,7 +103,7 @@ def build_workbook(framework: Framework, epoch: int | None = None) -> Any:
     properties.title = f"{framework.title}: checklist, version {framework.version}"
     properties.subject = "Self-assessment checklist"
     properties.creator = "guidebuild"
-    properties.keywords = f"self-assessment, checklist, {framework.key}"
+    properties.keywords = ", ".join((*framework.keywords, framework.key))
     properties.language = "en-GB"
     if epoch is not None:
         moment = dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
@@ -248,8 +246,8 @@ def _guide_sheet(sheet: Any, framework: Framework) -> None:
         ("The rating scale", "heading"),
     ]
     lines += [
-        (f"{rating.value}: {RATING_MEANINGS[rating]}", None)
-        for rating in (*SCORED_RATINGS, Rating.NA, Rating.NOT_YET_DUE)
+        (f"{entry.rating.value}: {entry.meaning}", None)
+        for entry in framework.rules.scale.entries
     ]
     lines += [
         (
@@ -284,13 +282,14 @@ def _details_sheet(sheet: Any, framework: Framework) -> None:
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 45
     sheet.column_dimensions["C"].width = 45
+    sheet.column_dimensions["D"].hidden = True  # the details' keys, for the reader
     sheet.append([FRAMEWORK_LABEL, framework.key, "Filled in for you: do not change it."])
     sheet["B2"].fill = PatternFill("solid", fgColor=_HEADER_FILL)
     dates = _date_validation("A date", "2025-04-30")
     sheet.add_data_validation(dates)
-    for field in SCHEME_FIELDS:
+    for field in framework.details:
         label = field.label + (" (required)" if field.required else "")
-        sheet.append([label, None, field_help(field)])
+        sheet.append([label, None, field_help(field), field.key])
         value = sheet.cell(row=sheet.max_row, column=2)
         _input_cell(value)
         if field.date:

@@ -13,17 +13,11 @@ import json
 import textwrap
 from pathlib import Path
 
-from guidebuild.forms.fields import DATE_HINT, RATING_MEANINGS, SCHEME_FIELDS
-from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.forms.fields import DATE_HINT
+from guidebuild.framework.model import Framework, Item, Rating
 
 WIDTH = 92
 """Comment lines wrap at this width, which every editor shows without scrolling."""
-
-PLACEHOLDERS = {
-    "name": "Name of the scheme (replace this)",
-    "organisation": "Organisation that runs it (replace this)",
-}
-
 
 def write_yaml_template(framework: Framework, target: Path, *, epoch: int | None = None) -> None:
     """Write the template of ``framework`` to ``target``, dated by ``epoch`` or today."""
@@ -67,20 +61,20 @@ def render_yaml_template(framework: Framework, today: dt.date) -> str:
     )
     out.append("#")
     out += _comment("The rating scale:")
-    for rating in (*SCORED_RATINGS, Rating.NA, Rating.NOT_YET_DUE):
-        label = f"{rating.value}:".ljust(13)
-        out += _comment(RATING_MEANINGS[rating], prefix=f"  {label}", hang=" " * 15)
+    for entry in framework.rules.scale.entries:
+        label = f"{entry.rating.value}:".ljust(13)
+        out += _comment(entry.meaning, prefix=f"  {label}", hang=" " * 15)
     out.append("")
     out.append(f"framework: {framework.key}")
     out.append("")
     out.append("scheme:")
-    for field in SCHEME_FIELDS:
+    for field in framework.details:
         help_text = field.label + (" (required)" if field.required else "")
         if field.hint:
             help_text += f": {field.hint}"
         out += _comment(help_text, indent="  ")
-        if field.key in PLACEHOLDERS:
-            out.append(f"  {field.key}: {_quote(PLACEHOLDERS[field.key])}")
+        if field.placeholder:
+            out.append(f"  {field.key}: {_quote(field.placeholder)}")
         elif field.key == "assessed_on":
             out.append(f"  {field.key}: {today.isoformat()}  # change it to the assessment's date")
         elif field.date:

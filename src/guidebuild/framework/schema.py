@@ -94,8 +94,7 @@ def scheme_schema(framework: Framework) -> dict[str, Any]:
         "$id": f"urn:guidebuild:scheme:{framework.id}:{framework.version}",
         "title": f"Scheme file for {framework.title} ({framework.key})",
         "description": (
-            "A formal mentoring scheme's self-assessment, scored by `guidebuild assess`. "
-            "An item left out counts as absent."
+            f"{framework.subject.schema_description.strip()} An item left out counts as absent."
         ),
         "type": "object",
         "required": ["framework", "scheme"],

@@ -1,12 +1,14 @@
 """Scoring: pure functions from a framework and a scheme's answers to an assessment.
 
-The rules (README, "How a scheme is scored", and the guidance's checklist appendix):
+The rules (README, "How a scheme is scored", and the guidance's checklist appendix). The
+numbers in them are the framework's (:class:`guidebuild.framework.model.Rules`, read from
+its file); the shape of the rules is here. With framework 1.0's numbers:
 
-1. Ratings score absent 0, weak 1, adequate 2, strong 3. Adequate or strong without
-   evidence counts as weak, and the result says so.
+1. Ratings score as the framework's scale says (absent 0, weak 1, adequate 2, strong 3).
+   Adequate or strong without evidence counts as weak, and the result says so.
 2. An item's weight is 1, or 2 for a must-meet item.
-3. Domain percent = sum(weight x score) / (3 x sum(weight)), over the items that apply:
-   n/a and not-yet-due items leave both the numerator and the ceiling.
+3. Domain percent = sum(weight x score) / (max score x sum(weight)), over the items that
+   apply: n/a and not-yet-due items leave both the numerator and the ceiling.
 4. Domain verdict: strong >= 80 %, adequate >= 50 %, weak >= 20 %, absent below. A
    must-meet item below adequate caps its domain at weak. A domain with more than half of
    its items n/a (or with no item that applies) is not assessable. A domain with a
@@ -26,17 +28,15 @@ from dataclasses import dataclass
 
 from guidebuild.answers.model import Answer, Answers
 from guidebuild.framework.model import (
-    MAX_SCORE,
     Band,
     Domain,
     Framework,
     Item,
     Rag,
     Rating,
+    Rules,
     Verdict,
 )
-
-ADEQUATE_SCORE = 2
 
 
 def floor_percent(numerator: int, denominator: int) -> float:
@@ -60,6 +60,10 @@ class ItemResult:
     """The rating that counts: absent if unanswered, weak if capped for lack of evidence."""
     no_evidence: bool
     """Rated adequate or strong without evidence, so counted as weak."""
+    score: int | None = None
+    """What ``counted_as`` scores on the framework's scale; None when the item does not apply."""
+    adequate_score: int = 0
+    """The scale's score of adequate, below which the item needs an action."""
 
     @property
     def rating(self) -> Rating:
@@ -71,15 +75,9 @@ class ItemResult:
         return self.answer is None
 
     @property
-    def score(self) -> int | None:
-        """0 to 3 after the evidence cap, or None when the item does not apply."""
-        return self.counted_as.score
-
-    @property
     def below_adequate(self) -> bool:
         """The item applies and counts as absent or weak: it needs an action."""
-        score = self.counted_as.score
-        return score is not None and score < ADEQUATE_SCORE
+        return self.score is not None and self.score < self.adequate_score
 
     @property
     def must_meet_failure(self) -> bool:
@@ -88,12 +86,12 @@ class ItemResult:
     @property
     def rag(self) -> Rag | None:
         """Red, amber or green; None for an item that does not apply."""
-        score = self.counted_as.score
+        score = self.score
         if score is None:
             return None
-        if score == 0 or (self.item.must_meet and score < ADEQUATE_SCORE):
+        if score == 0 or (self.item.must_meet and score < self.adequate_score):
             return Rag.RED
-        return Rag.AMBER if score < ADEQUATE_SCORE else Rag.GREEN
+        return Rag.AMBER if score < self.adequate_score else Rag.GREEN
 
 
 @dataclass(frozen=True)
@@ -192,23 +190,33 @@ class Assessment:
         return not at_least(self.overall_points, self.overall_ceiling, percent)
 
 
-def score_item(item: Item, answer: Answer | None) -> ItemResult:
+def score_item(item: Item, answer: Answer | None, rules: Rules) -> ItemResult:
     """Apply the evidence rule: adequate or strong without evidence counts as weak."""
+    scale = rules.scale
+
+    def result(counted: Rating, *, no_evidence: bool = False) -> ItemResult:
+        return ItemResult(
+            item, answer, counted, no_evidence, scale.score(counted), scale.adequate_score
+        )
+
     if answer is None:
-        return ItemResult(item, None, Rating.ABSENT, no_evidence=False)
+        return result(Rating.ABSENT)
     rating = answer.rating
-    if rating in (Rating.ADEQUATE, Rating.STRONG) and not answer.evidence:
-        return ItemResult(item, answer, Rating.WEAK, no_evidence=True)
-    return ItemResult(item, answer, rating, no_evidence=False)
+    if scale.needs(rating, "evidence") and not answer.evidence:
+        return result(rules.evidence.without_evidence, no_evidence=True)
+    return result(rating)
 
 
-def domain_verdict(points: int, ceiling: int, *, must_meet_failed: bool) -> Verdict:
+def domain_verdict(
+    points: int, ceiling: int, rules: Rules, *, must_meet_failed: bool
+) -> Verdict:
     """The verdict for an assessable domain's sums, with the must-meet cap."""
-    if at_least(points, ceiling, 80):
+    strong, adequate, weak = rules.verdicts
+    if at_least(points, ceiling, strong):
         verdict = Verdict.STRONG
-    elif at_least(points, ceiling, 50):
+    elif at_least(points, ceiling, adequate):
         verdict = Verdict.ADEQUATE
-    elif at_least(points, ceiling, 20):
+    elif at_least(points, ceiling, weak):
         verdict = Verdict.WEAK
     else:
         verdict = Verdict.ABSENT
@@ -217,13 +225,16 @@ def domain_verdict(points: int, ceiling: int, *, must_meet_failed: bool) -> Verd
     return verdict
 
 
-def score_domain(domain: Domain, answers: Answers) -> DomainResult:
+def score_domain(domain: Domain, answers: Answers, rules: Rules) -> DomainResult:
     """Score one domain: its sums, verdict, must-meet cap and provisional flag."""
-    results = tuple(score_item(item, answers.answers.get(item.id)) for item in domain.items)
+    results = tuple(
+        score_item(item, answers.answers.get(item.id), rules) for item in domain.items
+    )
+    max_score = rules.scale.max_score
     points = ceiling = n_a = 0
     provisional = must_meet_failed = False
     for result in results:
-        score = result.counted_as.score
+        score = result.score
         if score is None:
             if result.counted_as is Rating.NA:
                 n_a += 1
@@ -232,17 +243,17 @@ def score_domain(domain: Domain, answers: Answers) -> DomainResult:
             continue
         weight = result.item.weight
         points += weight * score
-        ceiling += weight * MAX_SCORE
-        if result.item.must_meet and score < ADEQUATE_SCORE:
+        ceiling += weight * max_score
+        if result.must_meet_failure:
             must_meet_failed = True
-    if n_a * 2 > len(results) or ceiling == 0:
+    if n_a * 100 > rules.not_assessable_na_share * len(results) or ceiling == 0:
         verdict = Verdict.NOT_ASSESSABLE
         capped = False
     else:
-        verdict = domain_verdict(points, ceiling, must_meet_failed=must_meet_failed)
+        verdict = domain_verdict(points, ceiling, rules, must_meet_failed=must_meet_failed)
         capped = (
             must_meet_failed
-            and domain_verdict(points, ceiling, must_meet_failed=False) is not verdict
+            and domain_verdict(points, ceiling, rules, must_meet_failed=False) is not verdict
         )
     return DomainResult(domain, results, points, ceiling, verdict, provisional, capped)
 
@@ -262,12 +273,14 @@ def overall_sums(domains: tuple[DomainResult, ...]) -> tuple[int, int]:
     return numerator, denominator
 
 
-def overall_band(domains: tuple[DomainResult, ...], numerator: int, denominator: int) -> Band:
-    """The overall band: the first of these rules that matches.
+def overall_band(
+    domains: tuple[DomainResult, ...], numerator: int, denominator: int, rules: Rules
+) -> Band:
+    """The overall band: the first of these rules that matches (numbers: framework 1.0's).
 
     1. does-not-meet: two or more must-meet items below adequate, or two or more core
        domains weak or absent, or overall below 20 %;
-    2. partially-meets: exactly one must-meet item below adequate;
+    2. partially-meets: exactly one must-meet item below adequate (at least that many);
     3. exemplary: overall >= 80 %, every core domain strong, no domain below adequate;
     4. meets: overall >= 50 %, every core domain at least adequate, at most one other
        domain weak, none absent;
@@ -280,26 +293,28 @@ def overall_band(domains: tuple[DomainResult, ...], numerator: int, denominator:
     core = [d for d in domains if d.domain.core]
     others = [d for d in domains if not d.domain.core]
     low = (Verdict.WEAK, Verdict.ABSENT)
+    numbers = rules.bands
     if denominator == 0:
         return Band.DOES_NOT_MEET
     if (
-        failures >= 2
-        or sum(1 for d in core if d.verdict in low) >= 2
-        or not at_least(numerator, denominator, 20)
+        failures >= numbers.does_not_meet_must_meet_failures
+        or sum(1 for d in core if d.verdict in low) >= numbers.does_not_meet_low_core_domains
+        or not at_least(numerator, denominator, numbers.does_not_meet_overall_below)
     ):
         return Band.DOES_NOT_MEET
-    if failures == 1:
+    if failures >= numbers.partially_meets_must_meet_failures:
         return Band.PARTIALLY_MEETS
     if (
-        at_least(numerator, denominator, 80)
+        at_least(numerator, denominator, numbers.exemplary_overall_at_least)
         and all(d.verdict is Verdict.STRONG for d in core)
         and not any(d.verdict in low for d in domains)
     ):
         return Band.EXEMPLARY
     if (
-        at_least(numerator, denominator, 50)
+        at_least(numerator, denominator, numbers.meets_overall_at_least)
         and all(d.verdict in (Verdict.STRONG, Verdict.ADEQUATE) for d in core)
-        and sum(1 for d in others if d.verdict is Verdict.WEAK) <= 1
+        and sum(1 for d in others if d.verdict is Verdict.WEAK)
+        <= numbers.meets_weak_other_domains
         and not any(d.verdict is Verdict.ABSENT for d in domains)
     ):
         return Band.MEETS
@@ -375,7 +390,8 @@ def assess(framework: Framework, answers: Answers) -> Assessment:
     if answers.framework_key != framework.key:
         msg = f"answers are for {answers.framework_key}, not {framework.key}"
         raise ValueError(msg)
-    domains = tuple(score_domain(domain, answers) for domain in framework.domains)
+    rules = framework.rules
+    domains = tuple(score_domain(domain, answers, rules) for domain in framework.domains)
     numerator, denominator = overall_sums(domains)
     return Assessment(
         framework=framework,
@@ -383,7 +399,7 @@ def assess(framework: Framework, answers: Answers) -> Assessment:
         domains=domains,
         overall_points=numerator,
         overall_ceiling=denominator,
-        band=overall_band(domains, numerator, denominator),
+        band=overall_band(domains, numerator, denominator, rules),
         provisional=any(d.provisional for d in domains),
         actions=action_plan(domains),
         warnings=_warnings(domains),

@@ -67,8 +67,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
             "before": comparison.overall_before,
             "after": comparison.overall_after,
             "change": comparison.overall_delta,
-            "band_before": comparison.band_before.value,
-            "band_after": comparison.band_after.value,
+            "band_before": baseline.framework.band_name(comparison.band_before),
+            "band_after": comparison.current.framework.band_name(comparison.band_after),
         },
         "domains": [
             {
@@ -108,7 +108,7 @@ def assessment_to_dict(
         "scheme": assessment.answers.scheme.as_dict(),
         "overall": {
             "percent": assessment.overall_percent,
-            "band": assessment.band.value,
+            "band": framework.band_name(assessment.band),
             "provisional": assessment.provisional,
         },
         "domains": [_domain(d) for d in assessment.domains],
@@ -166,6 +166,10 @@ class SummaryRow(NamedTuple):
     overall_points: int
     overall_ceiling: int
     """The exact overall percent is ``100 * overall_points / overall_ceiling``."""
+    title_one: str = ""
+    """The framework's title for a report on one (e.g. "Self-assessment of a ... scheme")."""
+    title_many: str = ""
+    """The framework's title for a report on many, with ``{count}``."""
 
     def below(self, percent: float) -> bool:
         """Whether the exact overall percent is below ``percent`` (as ``Assessment.below``)."""
@@ -184,7 +188,7 @@ def summary_row(assessment: Assessment) -> SummaryRow:
         assessed_on=scheme.assessed_on.isoformat(),
         framework=assessment.framework.key,
         percent=assessment.overall_percent,
-        band=assessment.band.value,
+        band=assessment.framework.band_name(assessment.band),
         provisional=assessment.provisional,
         domains=tuple(
             DomainCell(d.domain.id, d.domain.title, d.percent, d.verdict.value)
@@ -194,6 +198,8 @@ def summary_row(assessment: Assessment) -> SummaryRow:
         actions=len(assessment.actions),
         overall_points=assessment.overall_points,
         overall_ceiling=assessment.overall_ceiling,
+        title_one=assessment.framework.subject.report_title,
+        title_many=assessment.framework.subject.report_title_many,
     )
 
 

@@ -68,7 +68,7 @@ def render_text(
         f"framework {assessment.framework.key}",
         "",
     ]
-    overall = f"Overall {assessment.overall_percent:.1f}%  {style.word(assessment.band.value)}"
+    overall = f"Overall {assessment.overall_percent:.1f}%  {style.word(assessment.framework.band_name(assessment.band))}"
     if assessment.provisional:
         overall += "  (provisional: some evaluation items are not yet due)"
     lines += [style.bold(overall), ""]
@@ -136,8 +136,9 @@ def _comparison_lines(comparison: Comparison, style: _Style) -> list[str]:
             f"({baseline.answers.source}, {baseline.framework.key})"
         ),
         f"Overall {comparison.overall_before:.1f}% -> {comparison.overall_after:.1f}% "
-        f"({_signed(comparison.overall_delta)}), band {comparison.band_before.value} -> "
-        f"{comparison.band_after.value}",
+        f"({_signed(comparison.overall_delta)}), band "
+        f"{comparison.baseline.framework.band_name(comparison.band_before)} -> "
+        f"{comparison.current.framework.band_name(comparison.band_after)}",
     ]
     width = max(len(d.title) for d in comparison.domains) + 2
     for d in comparison.domains:
