@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from guidebuild.answers.model import Answer, Answers, Format, Scheme
+from guidebuild.framework.loader import load_framework
 from guidebuild.framework.model import (
     Band,
     Descriptors,
@@ -25,7 +26,6 @@ from guidebuild.framework.model import (
     Verdict,
     VersionMapping,
 )
-from guidebuild.framework.loader import load_framework
 from guidebuild.framework.scoring import (
     Assessment,
     action_plan,
@@ -143,7 +143,14 @@ def rate_all(framework: Framework, default: str, **overrides: str) -> Answers:
 
 def test_framework_1_0_scale_scores_zero_to_three_and_two_ratings_have_no_score() -> None:
     ratings = RULES.scale.ratings
-    assert [r.value for r in ratings] == ["absent", "weak", "adequate", "strong", "n/a", "not-yet-due"]
+    assert [r.value for r in ratings] == [
+        "absent",
+        "weak",
+        "adequate",
+        "strong",
+        "n/a",
+        "not-yet-due",
+    ]
     assert [RULES.scale.score(r) for r in ratings] == [0, 1, 2, 3, None, None]
     assert [r.applies for r in ratings] == [True, True, True, True, False, False]
 
@@ -166,7 +173,9 @@ def test_low_ratings_need_no_evidence(rating: str) -> None:
 
 
 def test_evidence_keeps_the_rating() -> None:
-    result = score_item(make_item("A1"), Answer("A1", Rating.STRONG, evidence=("Policy v2",)), RULES)
+    result = score_item(
+        make_item("A1"), Answer("A1", Rating.STRONG, evidence=("Policy v2",)), RULES
+    )
     assert result.counted_as is Rating.STRONG
     assert not result.no_evidence
 

@@ -54,7 +54,7 @@ def detect_format(head: bytes) -> Format:
 def _read_yaml(data: bytes, path: str) -> Located:
     from guidebuild.yamlsafe import load_bytes
 
-    return load_bytes(data, path)
+    return load_bytes(data, path, keep_going=True)
 
 
 def _read_pdf(data: bytes, path: str) -> Located:

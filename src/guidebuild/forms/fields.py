@@ -11,7 +11,6 @@ import re
 
 from guidebuild.framework.model import DetailField
 
-
 SchemeField = DetailField
 """A detail asked for at the top of every form; the framework declares them (``details``)."""
 

@@ -72,12 +72,8 @@ def rules_data(framework: Framework) -> dict[str, Any]:
     """The numbers of the scoring rules, for scoring.js: the framework's, never the script's."""
     rules = framework.rules
     return {
-        "scores": {
-            e.rating.value: e.score for e in rules.scale.entries if e.score is not None
-        },
-        "needs_evidence": [
-            e.rating.value for e in rules.scale.entries if e.needs == "evidence"
-        ],
+        "scores": {e.rating.value: e.score for e in rules.scale.entries if e.score is not None},
+        "needs_evidence": [e.rating.value for e in rules.scale.entries if e.needs == "evidence"],
         "without_evidence": rules.evidence.without_evidence.value,
         "max_score": rules.scale.max_score,
         "adequate_score": rules.scale.adequate_score,

@@ -237,9 +237,8 @@ def _field_appearance(default_appearance: Any, font_name: str) -> str:
     raw = raw.encode() if isinstance(raw, str) else raw
     size = _DA_FONT.search(raw)
     colour = _DA_COLOUR.search(raw)
-    return (
-        f"/{font_name} {size[1].decode() if size else '12'} Tf "
-        + (colour[1].decode() if colour else "0 g")
+    return f"/{font_name} {size[1].decode() if size else '12'} Tf " + (
+        colour[1].decode() if colour else "0 g"
     )
 
 

@@ -36,7 +36,7 @@ from guidebuild.forms.fields import (
     ITEMS_SHEET,
     field_help,
 )
-from guidebuild.framework.model import Framework, Item, Rating
+from guidebuild.framework.model import Framework, Item
 
 FRAMEWORK_LABEL = "Framework"
 """The label of the Scheme details row that holds ``id@version``."""
@@ -246,8 +246,7 @@ def _guide_sheet(sheet: Any, framework: Framework) -> None:
         ("The rating scale", "heading"),
     ]
     lines += [
-        (f"{entry.rating.value}: {entry.meaning}", None)
-        for entry in framework.rules.scale.entries
+        (f"{entry.rating.value}: {entry.meaning}", None) for entry in framework.rules.scale.entries
     ]
     lines += [
         (

@@ -19,6 +19,7 @@ from guidebuild.framework.model import Framework, Item, Rating
 WIDTH = 92
 """Comment lines wrap at this width, which every editor shows without scrolling."""
 
+
 def write_yaml_template(framework: Framework, target: Path, *, epoch: int | None = None) -> None:
     """Write the template of ``framework`` to ``target``, dated by ``epoch`` or today."""
     today = (

@@ -18,8 +18,8 @@ from guidebuild.framework.model import (
     SCALE_ORDER,
     Band,
     BandRules,
-    DetailField,
     Descriptors,
+    DetailField,
     Domain,
     EvidenceKind,
     EvidenceRules,
@@ -68,7 +68,13 @@ _DETAIL = ("key", "label", "hint", "required", "date", "multiline", "placeholder
 _SCALE_ENTRY = ("rating", "score", "label", "meaning", "needs")
 _EVIDENCE = ("kinds", "without_evidence", "unwritten_only")
 _KIND = ("kind", "label", "written")
-_SCORING = ("weights", "verdicts", "not_assessable_na_share", "bands", "uncertain_when_not_known_could_change_band")
+_SCORING = (
+    "weights",
+    "verdicts",
+    "not_assessable_na_share",
+    "bands",
+    "uncertain_when_not_known_could_change_band",
+)
 _WEIGHTS = ("item", "must_meet", "domain", "core_domain")
 _VERDICTS = ("strong", "adequate", "weak")
 _BANDS = ("names", "does_not_meet", "partially_meets", "exemplary", "meets")
@@ -282,7 +288,9 @@ def _item(check: Checker, raw: Any, keys: tuple[str | int, ...], rules: Rules) -
     descriptors = Descriptors(**texts)
     essential = tuple(
         check.text(condition, (*keys, "essential", index))
-        for index, condition in enumerate(check.sequence(data.get("essential"), (*keys, "essential")))
+        for index, condition in enumerate(
+            check.sequence(data.get("essential"), (*keys, "essential"))
+        )
     )
     recommendations: list[str] = []
     positions: list[tuple[int, int]] = []
@@ -316,7 +324,9 @@ def _item(check: Checker, raw: Any, keys: tuple[str | int, ...], rules: Rules) -
         recommendations=tuple(recommendations),
         recommendation_positions=tuple(positions),
         ratings=tuple(
-            r for r in SCALE_ORDER if r in rules.scale.always or (r in allows and rules.scale.offers(r))
+            r
+            for r in SCALE_ORDER
+            if r in rules.scale.always or (r in allows and rules.scale.offers(r))
         ),
         essential=essential,
         designs=check.text(data.get("designs"), (*keys, "designs"), optional=True),
@@ -406,9 +416,10 @@ def _evidence_rules(check: Checker, raw: Any, scale: Scale) -> EvidenceRules:
     names = [r.value for r in scale.always]
     without = Rating.WEAK
     if "without_evidence" in data:
-        without = _rating_name(
-            check, data["without_evidence"], ("evidence", "without_evidence"), names
-        ) or Rating.WEAK
+        without = (
+            _rating_name(check, data["without_evidence"], ("evidence", "without_evidence"), names)
+            or Rating.WEAK
+        )
     unwritten = None
     if "unwritten_only" in data:
         unwritten = _rating_name(
@@ -419,13 +430,17 @@ def _evidence_rules(check: Checker, raw: Any, scale: Scale) -> EvidenceRules:
 
 def _rules(check: Checker, data: dict[str, Any]) -> Rules:
     scale = _scale(check, data.get("scale"))
-    raw = check.mapping(
-        data.get("scoring", {}),
-        ("scoring",),
-        known=_SCORING,
-        required=("weights", "verdicts", "not_assessable_na_share", "bands"),
-        what="scoring",
-    ) if "scoring" in data else {}
+    raw = (
+        check.mapping(
+            data.get("scoring", {}),
+            ("scoring",),
+            known=_SCORING,
+            required=("weights", "verdicts", "not_assessable_na_share", "bands"),
+            what="scoring",
+        )
+        if "scoring" in data
+        else {}
+    )
 
     def section(name: str, known: tuple[str, ...], *where: str) -> dict[str, Any]:
         parent: Any = raw
@@ -511,7 +526,9 @@ def _details(check: Checker, raw: Any) -> tuple[DetailField, ...]:
                 required=check.flag(data.get("required"), (*keys, "required")),
                 date=check.flag(data.get("date"), (*keys, "date")),
                 multiline=check.flag(data.get("multiline"), (*keys, "multiline")),
-                placeholder=check.text(data.get("placeholder"), (*keys, "placeholder"), optional=True),
+                placeholder=check.text(
+                    data.get("placeholder"), (*keys, "placeholder"), optional=True
+                ),
             )
         )
     return tuple(fields)

@@ -23,6 +23,7 @@ shown as 80 % nor treated as strong: percents are shown rounded *down* to one de
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -64,6 +65,24 @@ class ItemResult:
     """What ``counted_as`` scores on the framework's scale; None when the item does not apply."""
     adequate_score: int = 0
     """The scale's score of adequate, below which the item needs an action."""
+    forced_by: tuple[str, ...] = ()
+    """The red flags that forced the item to absent."""
+    unwritten_only: bool = False
+    """Rated adequate or strong on evidence of practice only: counted as practised."""
+
+    @property
+    def not_known(self) -> bool:
+        """The organiser answered not-known: something to find out."""
+        return (
+            self.answer is not None
+            and self.answer.rating is Rating.NOT_KNOWN
+            and not self.forced_by
+        )
+
+    @property
+    def practised(self) -> bool:
+        """Done but not written down (rated so, or so counted): the action is to write it."""
+        return self.counted_as is Rating.PRACTISED
 
     @property
     def rating(self) -> Rating:
@@ -133,9 +152,21 @@ class Action:
     counted_as: Rating
     rag: Rag
     answer: Answer | None
+    kind: str = "do"
+    """``find-out`` (not known), ``write-down`` (done, not written down), ``red-flag`` (a
+    red flag forced it), or ``do``."""
+
+    @property
+    def rating(self) -> Rating:
+        """The rating the organiser gave (absent when unanswered)."""
+        return self.answer.rating if self.answer else Rating.ABSENT
 
     @property
     def text(self) -> str:
+        if self.kind == "find-out":
+            return f"Find out: {self.item.question}"
+        if self.kind == "write-down":
+            return f"Write down what you already do. {self.item.action}"
         return self.item.action
 
 
@@ -144,7 +175,8 @@ class Warning:
     """Something the organiser should know about how the answers were counted."""
 
     kind: str
-    """``no-evidence``, ``unanswered``, ``not-yet-due`` or ``not-assessable``."""
+    """``red-flag``, ``not-known``, ``no-evidence``, ``practice-only``, ``unanswered``,
+    ``not-yet-due``, ``not-assessable`` or ``uncertain``."""
     subject: str
     """The item or domain ID it is about."""
     message: str
@@ -164,6 +196,21 @@ class Assessment:
     provisional: bool
     actions: tuple[Action, ...]
     warnings: tuple[Warning, ...]
+    red_flags: tuple[str, ...] = ()
+    """The red flags ticked, by ID."""
+    uncertain: bool = False
+    """The not-known answers could change the band (when the framework says to tell)."""
+    best_band: Band | None = None
+    """The band if every not-known item were strong; None when nothing is not known."""
+
+    @property
+    def band_name(self) -> str:
+        return self.framework.band_name(self.band)
+
+    @property
+    def not_known(self) -> tuple[str, ...]:
+        """The items answered not-known, in framework order: things to find out."""
+        return tuple(r.item.id for d in self.domains for r in d.items if r.not_known)
 
     @property
     def overall_percent(self) -> float:
@@ -190,26 +237,46 @@ class Assessment:
         return not at_least(self.overall_points, self.overall_ceiling, percent)
 
 
-def score_item(item: Item, answer: Answer | None, rules: Rules) -> ItemResult:
-    """Apply the evidence rule: adequate or strong without evidence counts as weak."""
+def score_item(
+    item: Item, answer: Answer | None, rules: Rules, forced_by: tuple[str, ...] = ()
+) -> ItemResult:
+    """Apply the red flags and the evidence rule to one answer.
+
+    A red flag that contradicts the item forces it to absent, whatever was answered.
+    Adequate or strong without evidence counts as the framework says (weak); with evidence
+    of unwritten kinds only (a practice seen), as its ``unwritten_only`` rating (practised).
+    """
     scale = rules.scale
 
-    def result(counted: Rating, *, no_evidence: bool = False) -> ItemResult:
+    def result(
+        counted: Rating, *, no_evidence: bool = False, unwritten: bool = False
+    ) -> ItemResult:
         return ItemResult(
-            item, answer, counted, no_evidence, scale.score(counted), scale.adequate_score
+            item,
+            answer,
+            counted,
+            no_evidence,
+            scale.score(counted),
+            scale.adequate_score,
+            forced_by,
+            unwritten,
         )
 
-    if answer is None:
+    if forced_by or answer is None:
         return result(Rating.ABSENT)
     rating = answer.rating
-    if scale.needs(rating, "evidence") and not answer.evidence:
-        return result(rules.evidence.without_evidence, no_evidence=True)
+    if scale.needs(rating, "evidence"):
+        if not answer.evidence:
+            return result(rules.evidence.without_evidence, no_evidence=True)
+        evidence = rules.evidence
+        if evidence.kinds and evidence.unwritten_only is not None:
+            written = {k.kind for k in evidence.kinds if k.written}
+            if not written.intersection(answer.evidence_kinds):
+                return result(evidence.unwritten_only, unwritten=True)
     return result(rating)
 
 
-def domain_verdict(
-    points: int, ceiling: int, rules: Rules, *, must_meet_failed: bool
-) -> Verdict:
+def domain_verdict(points: int, ceiling: int, rules: Rules, *, must_meet_failed: bool) -> Verdict:
     """The verdict for an assessable domain's sums, with the must-meet cap."""
     strong, adequate, weak = rules.verdicts
     if at_least(points, ceiling, strong):
@@ -225,10 +292,20 @@ def domain_verdict(
     return verdict
 
 
-def score_domain(domain: Domain, answers: Answers, rules: Rules) -> DomainResult:
-    """Score one domain: its sums, verdict, must-meet cap and provisional flag."""
+def score_domain(
+    domain: Domain,
+    answers: Answers,
+    rules: Rules,
+    forced: dict[str, tuple[str, ...]] | None = None,
+) -> DomainResult:
+    """Score one domain: its sums, verdict, must-meet cap and provisional flag.
+
+    ``forced`` gives, for items a red flag contradicts, the flags that force them absent.
+    """
+    forced = forced or {}
     results = tuple(
-        score_item(item, answers.answers.get(item.id), rules) for item in domain.items
+        score_item(item, answers.answers.get(item.id), rules, forced.get(item.id, ()))
+        for item in domain.items
     )
     max_score = rules.scale.max_score
     points = ceiling = n_a = 0
@@ -313,8 +390,7 @@ def overall_band(
     if (
         at_least(numerator, denominator, numbers.meets_overall_at_least)
         and all(d.verdict in (Verdict.STRONG, Verdict.ADEQUATE) for d in core)
-        and sum(1 for d in others if d.verdict is Verdict.WEAK)
-        <= numbers.meets_weak_other_domains
+        and sum(1 for d in others if d.verdict is Verdict.WEAK) <= numbers.meets_weak_other_domains
         and not any(d.verdict is Verdict.ABSENT for d in domains)
     ):
         return Band.MEETS
@@ -324,10 +400,11 @@ def overall_band(
 def action_plan(domains: tuple[DomainResult, ...]) -> tuple[Action, ...]:
     """Every item below adequate, most urgent first.
 
-    Order: red before amber, must-meet before other items, core domains before the others,
-    then the framework's own order.
+    Order: the items not known first (find out before acting), then red before amber,
+    must-meet before other items, core domains before the others, then the framework's
+    own order.
     """
-    rows: list[tuple[tuple[int, int, int, int], Action]] = []
+    rows: list[tuple[tuple[int, int, int, int, int], Action]] = []
     position = 0
     for domain in domains:
         for result in domain.items:
@@ -335,8 +412,17 @@ def action_plan(domains: tuple[DomainResult, ...]) -> tuple[Action, ...]:
             rag = result.rag
             if rag is None or not result.below_adequate:
                 continue
-            action = Action(result.item, domain.domain, result.counted_as, rag, result.answer)
+            if result.forced_by:
+                kind = "red-flag"
+            elif result.not_known:
+                kind = "find-out"
+            elif result.practised:
+                kind = "write-down"
+            else:
+                kind = "do"
+            action = Action(result.item, domain.domain, result.counted_as, rag, result.answer, kind)
             key = (
+                0 if kind == "find-out" else 1,
                 0 if rag is Rag.RED else 1,
                 0 if result.item.must_meet else 1,
                 0 if domain.domain.core else 1,
@@ -347,12 +433,38 @@ def action_plan(domains: tuple[DomainResult, ...]) -> tuple[Action, ...]:
     return tuple(action for _, action in rows)
 
 
-def _warnings(domains: tuple[DomainResult, ...]) -> tuple[Warning, ...]:
+def _warnings(
+    framework: Framework, answers: Answers, domains: tuple[DomainResult, ...]
+) -> list[Warning]:
+    """What the organiser should know, red flags first."""
     warnings: list[Warning] = []
+    for flag_id in answers.red_flags:
+        flag = framework.red_flag(flag_id)
+        if flag is None:
+            continue
+        forced = ", ".join(flag.forces)
+        warnings.append(
+            Warning(
+                "red-flag",
+                flag_id,
+                f"Red flag: {flag.text} ({forced} counted as absent)",
+            )
+        )
+    scale = framework.rules.scale
     for domain in domains:
         for result in domain.items:
             item_id = result.item.id
-            if result.unanswered:
+            if result.forced_by:
+                continue  # said by its red flag
+            if result.not_known:
+                warnings.append(
+                    Warning(
+                        "not-known",
+                        item_id,
+                        f"{item_id} is not known: counted as absent; find out",
+                    )
+                )
+            elif result.unanswered:
                 warnings.append(
                     Warning("unanswered", item_id, f"{item_id} was not answered: counted as absent")
                 )
@@ -362,7 +474,17 @@ def _warnings(domains: tuple[DomainResult, ...]) -> tuple[Warning, ...]:
                         "no-evidence",
                         item_id,
                         f"{item_id} is rated {result.rating.value} without evidence: "
-                        "counted as weak",
+                        f"counted as {result.counted_as.value}",
+                    )
+                )
+            elif result.unwritten_only:
+                warnings.append(
+                    Warning(
+                        "practice-only",
+                        item_id,
+                        f"{item_id} is rated {result.rating.value} on evidence of practice "
+                        f"only: counted as {result.counted_as.value} "
+                        f"({scale.label(result.counted_as).lower()})",
                     )
                 )
             elif result.counted_as is Rating.NOT_YET_DUE:
@@ -382,7 +504,39 @@ def _warnings(domains: tuple[DomainResult, ...]) -> tuple[Warning, ...]:
                     "are n/a, or none applies yet",
                 )
             )
-    return tuple(warnings)
+    return warnings
+
+
+def forced_items(framework: Framework, answers: Answers) -> dict[str, tuple[str, ...]]:
+    """Item ID -> the ticked red flags that force it to absent."""
+    forced: dict[str, tuple[str, ...]] = {}
+    for flag_id in answers.red_flags:
+        flag = framework.red_flag(flag_id)
+        for item_id in flag.forces if flag else ():
+            forced[item_id] = (*forced.get(item_id, ()), flag_id)
+    return forced
+
+
+def _scored(
+    framework: Framework, answers: Answers
+) -> tuple[tuple[DomainResult, ...], int, int, Band]:
+    rules = framework.rules
+    forced = forced_items(framework, answers)
+    domains = tuple(score_domain(domain, answers, rules, forced) for domain in framework.domains)
+    numerator, denominator = overall_sums(domains)
+    return domains, numerator, denominator, overall_band(domains, numerator, denominator, rules)
+
+
+def best_case(framework: Framework, answers: Answers, not_known: tuple[str, ...]) -> Answers:
+    """The answers with every not-known item rated strong, on written evidence."""
+    written = [k.kind for k in framework.rules.evidence.kinds if k.written]
+    kinds = tuple(written[:1])
+    replaced = dict(answers.answers)
+    for item_id in not_known:
+        replaced[item_id] = Answer(
+            item_id, Rating.STRONG, evidence=("(if it were known)",), evidence_kinds=kinds
+        )
+    return dataclasses.replace(answers, answers=replaced)
 
 
 def assess(framework: Framework, answers: Answers) -> Assessment:
@@ -390,17 +544,40 @@ def assess(framework: Framework, answers: Answers) -> Assessment:
     if answers.framework_key != framework.key:
         msg = f"answers are for {answers.framework_key}, not {framework.key}"
         raise ValueError(msg)
-    rules = framework.rules
-    domains = tuple(score_domain(domain, answers, rules) for domain in framework.domains)
-    numerator, denominator = overall_sums(domains)
+    domains, numerator, denominator, band = _scored(framework, answers)
+    warnings = _warnings(framework, answers, domains)
+    not_known = tuple(r.item.id for d in domains for r in d.items if r.not_known)
+    best: Band | None = None
+    uncertain = False
+    if not_known:
+        best = _scored(framework, best_case(framework, answers, not_known))[3]
+        uncertain = framework.rules.uncertain and best is not band
+        if uncertain:
+            # The uncertainty is said first after any red flag: it qualifies the band.
+            position = sum(1 for w in warnings if w.kind == "red-flag")
+            warnings.insert(
+                position,
+                Warning(
+                    "uncertain",
+                    "band",
+                    f"The band is uncertain: {len(not_known)} item"
+                    + (" is" if len(not_known) == 1 else "s are")
+                    + f" not known ({', '.join(not_known)}). As they are counted (absent) the "
+                    f"band is {framework.band_name(band)}; if they were all strong it would be "
+                    f"{framework.band_name(best)}. Find out, then assess again.",
+                ),
+            )
     return Assessment(
         framework=framework,
         answers=answers,
         domains=domains,
         overall_points=numerator,
         overall_ceiling=denominator,
-        band=overall_band(domains, numerator, denominator, rules),
+        band=band,
         provisional=any(d.provisional for d in domains),
         actions=action_plan(domains),
-        warnings=_warnings(domains),
+        warnings=tuple(warnings),
+        red_flags=tuple(f for f in answers.red_flags if framework.red_flag(f)),
+        uncertain=uncertain,
+        best_band=best,
     )

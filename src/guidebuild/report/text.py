@@ -64,14 +64,34 @@ def render_text(
     scheme = assessment.answers.scheme
     lines = [
         style.bold(scheme.name),
-        f"{scheme.organisation} · assessed {scheme.assessed_on.isoformat()} · "
+        f"{scheme.organisation} · assessed {scheme.iso('assessed_on')} · "
         f"framework {assessment.framework.key}",
         "",
     ]
-    overall = f"Overall {assessment.overall_percent:.1f}%  {style.word(assessment.framework.band_name(assessment.band))}"
+    # Red flags come first: they say the result is not about mentoring at all.
+    flags = [w for w in assessment.warnings if w.kind == "red-flag"]
+    if flags:
+        lines.append(
+            style.word("WARNING", "red") + "  " + assessment.framework.red_flag_warning.strip()
+        )
+        lines += [f"  {warning.message}" for warning in flags]
+        lines.append("")
+    band = style.word(assessment.band_name)
+    overall = f"Overall {assessment.overall_percent:.1f}%  {band}"
+    if assessment.uncertain:
+        overall += "  (uncertain: too much is not known)"
     if assessment.provisional:
         overall += "  (provisional: some evaluation items are not yet due)"
     lines += [style.bold(overall), ""]
+    for warning in assessment.warnings:
+        if warning.kind == "uncertain":
+            lines += [warning.message, ""]
+    if assessment.not_known:
+        lines += [
+            style.bold("Find out (not known, counted as absent): ")
+            + ", ".join(assessment.not_known),
+            "",
+        ]
     width = max(len(d.domain.title) + (2 if d.domain.core else 0) for d in assessment.domains) + 2
     lines.append(f"{'Domain':<{width}}{'':{BAR_WIDTH}}  {'Score':>6}  Verdict")
     for domain in assessment.domains:
@@ -113,7 +133,11 @@ def render_text(
             rag = style.word(f"{action.rag.value:<5}", action.rag.value)
             lines.append(
                 f"{number:>2}. {rag}  {action.item.id} {action.item.title} "
-                f"(now {action.counted_as.value})"
+                + (
+                    f"(now {action.counted_as.value})"
+                    if action.rating is action.counted_as
+                    else f"(rated {action.rating.value}, counted as {action.counted_as.value})"
+                )
             )
             lines.append(f"    {action.text}")
             lines.append(f"    Guidance: {', '.join(action.item.recommendations)}")
