@@ -102,7 +102,10 @@ def test_unscored_answers_agree_only_with_themselves_and_stay_out_of_the_kappa()
 def test_uncertain_is_read_from_the_report() -> None:
     assert not agreement.is_uncertain({"overall": {"band": "meets"}})
     assert agreement.is_uncertain({"overall": {"band": "meets", "uncertain": True}})
-    assert agreement.is_uncertain({"overall": {"band": "meets", "highest_band": "exemplary"}})
+    other = {"band": "meets", "band_if_not_known_were_strong": "exemplary"}
+    assert agreement.is_uncertain({"overall": other})
+    same = {"band": "meets", "uncertain": False, "band_if_not_known_were_strong": "meets"}
+    assert not agreement.is_uncertain({"overall": same})
 
 
 # --------------------------------------------------------------------------------------

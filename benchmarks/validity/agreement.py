@@ -162,18 +162,19 @@ def item_value(item: dict[str, object]) -> int | str:
 def is_uncertain(report: dict[str, object]) -> bool:
     """Whether a report marks its band as uncertain because too much is not known.
 
-    Framework 1.1 shows the lowest band the scheme can have and names the highest as well
-    when items answered not-known could change the band. We accept the report's own flag
-    (`overall.uncertain`) or a highest band that differs from the band shown; a 1.0 report
-    has neither, so its band is always a confident one.
+    Framework 1.1's rule (README, "How a scheme is scored"; `scoring:` in the framework
+    file): the band is uncertain when the items answered not-known, rated strong instead of
+    absent, would give another band. The JSON report then has `overall.uncertain` true and
+    names that other band in `overall.band_if_not_known_were_strong`. A 1.0 report has
+    neither, so its band is always a confident one.
     """
     overall = report.get("overall")
     if not isinstance(overall, dict):
         return False
     if overall.get("uncertain"):
         return True
-    highest = overall.get("highest_band") or overall.get("band_if_known")
-    return bool(highest) and highest != overall.get("band")
+    other = overall.get("band_if_not_known_were_strong")
+    return bool(other) and other != overall.get("band")
 
 
 def to_result(source: Path, report: dict[str, object]) -> Result:
