@@ -211,3 +211,83 @@ def test_dry_run_with_the_reviewer_as_a_rater(tmp_path: Path) -> None:
     assert "1.000" not in rows["| other vs reviewer"]
     assert f"| {n - 1}/{n} |" in rows["| other vs reviewer"]
     assert f"{SCHEMES[0].name}: " in table  # the wrong band is named
+
+
+# --------------------------------------------------------------------------------------
+# Rater packets
+
+packet = _load("packet")
+
+
+@pytest.mark.parametrize(
+    ("version", "form", "source"), [("1.0", "full", "description.md"), ("1.1", "brief", "brief.md")]
+)
+def test_a_packet_holds_exactly_what_a_rater_gets(
+    tmp_path: Path, version: str, form: str, source: str
+) -> None:
+    dest = tmp_path / "packet"
+    packet.build(version, form, dest)
+    template = f"mentoring-schemes-{version}-checklist.yaml"
+    expected = {"INSTRUCTIONS.md", "README-organisers.md", template, "descriptions", "answers"}
+    expected |= {f"descriptions/{s.name}.md" for s in SCHEMES}
+    assert {str(p.relative_to(dest)) for p in dest.rglob("*")} == expected
+    for scheme in SCHEMES:
+        assert (dest / "descriptions" / f"{scheme.name}.md").read_bytes() == (
+            scheme / source
+        ).read_bytes()
+    # The README section is today's, between the markers, and nothing from other sections.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: organisers -->")[1].split("<!-- /section")[0]
+    got = (dest / "README-organisers.md").read_text(encoding="utf-8")
+    assert section.strip() in got
+    assert "## For editors" not in got and "## For developers" not in got
+    assert f"framework: mentoring-schemes@{version}" in (dest / template).read_text("utf-8")
+    instructions = (dest / "INSTRUCTIONS.md").read_text(encoding="utf-8")
+    assert template in instructions and "{" not in instructions
+    # Nothing of the reviewer's reaches a rater.
+    for path in dest.rglob("*"):
+        assert "reviewer" not in path.name and "expected" not in path.name
+        if path.is_file():
+            assert "Reviewer (validity benchmark)" not in path.read_text(encoding="utf-8")
+
+
+def test_a_packet_never_overwrites_a_folder_in_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dest = tmp_path / "in-use"
+    dest.mkdir()
+    (dest / "mine.txt").write_text("keep me", encoding="utf-8")
+    assert packet.main(["1.1", "full", str(dest)]) == 2
+    assert "not an empty folder" in capsys.readouterr().err
+    assert [p.name for p in dest.iterdir()] == ["mine.txt"]
+    assert packet.main(["9.9", "full", str(tmp_path / "new")]) == 2
+    assert "no framework mentoring-schemes@9.9" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["in-use"]  # no temporary folder left
+
+
+def test_brief_bands_that_are_wrong_count_as_confident_unless_marked_uncertain(
+    tmp_path: Path,
+) -> None:
+    # Two stand-in raters of the brief form on 1.1: one answers every item of the first
+    # scheme not-known (a wrong band, but the result says it is uncertain), the other
+    # answers them absent (the same wrong band, stated with confidence).
+    trials = tmp_path / "trials"
+    scheme = SCHEMES[0]
+    reviewer = yaml.safe_load((scheme / "reviewer-1.1.yaml").read_text(encoding="utf-8"))
+    for rater, rating in (("unsure", "not-known"), ("sure", "absent")):
+        folder = trials / "1.1" / rater / "brief"
+        folder.mkdir(parents=True)
+        answers = {item: {"rating": rating} for item in reviewer["answers"]}
+        data = {**reviewer, "red_flags": [], "answers": answers}
+        (folder / f"{scheme.name}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "RESULTS.md"
+    assert agreement.main(["--trials", str(trials), "--results-out", str(out)]) == 0
+    rows = {
+        line.split(" | ")[0]: line.split(" | ")
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if " vs reviewer" in line
+    }
+    # ... | bands right | marked uncertain | confidently wrong |
+    assert rows["| unsure vs reviewer"][-3:] == ["0/1", "1", "0 |"]
+    assert rows["| sure vs reviewer"][-3:] == ["0/1", "0", "1 |"]
