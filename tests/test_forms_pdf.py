@@ -18,7 +18,6 @@ from pypdf import PdfReader
 
 from guidebuild.errors import BuildError
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import SCHEME_FIELDS
 from guidebuild.forms.fonts import FIELD_FONT_FAMILY
 from guidebuild.forms.pdf_form import MAX_BYTES, write_pdf_form
 from guidebuild.framework.loader import Catalogue
@@ -57,7 +56,7 @@ def fields(reader: PdfReader) -> dict[str, Any]:
 
 
 def expected_fields(framework: Framework) -> set[str]:
-    names = {"framework"} | {f"scheme_{field.key}" for field in SCHEME_FIELDS}
+    names = {"framework"} | {f"scheme_{field.key}" for field in framework.details}
     for item_id, item in framework.items.items():
         names |= {f"{item_id}_rating", f"{item_id}_evidence", f"{item_id}_note"}
         if item.allows:

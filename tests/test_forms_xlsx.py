@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 from guidebuild.answers import read_answers
 from guidebuild.cli import main
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import SCHEME_FIELDS
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework
 from tests.conftest import assert_refused
@@ -96,10 +95,10 @@ def test_rating_dropdowns_offer_only_each_items_ratings(framework: Framework, bo
 def test_scheme_details_and_framework(framework: Framework, book: Any) -> None:
     sheet = book["Scheme details"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Detail", "Value", "Help")
-    assert rows[1][:2] == ("Framework", "mentoring-schemes@1.0")
+    assert rows[0] == ("Detail", "Value", "Help", "Key")
+    assert rows[1][:2] == ("Framework", framework.key)
     labels = [row[0] for row in rows[2:]]
-    assert labels == [f.label + (" (required)" if f.required else "") for f in SCHEME_FIELDS]
+    assert labels == [f.label + (" (required)" if f.required else "") for f in framework.details]
     assert sheet["B7"].number_format == "yyyy-mm-dd"  # the date of the assessment
     properties = {prop.name: prop.value for prop in book.custom_doc_props}
     assert properties == {"guidebuild-framework": framework.key}
@@ -202,7 +201,7 @@ BAD_BOOKS: dict[str, list[str]] = {
     ],
     "other-version.xlsx": [
         "sheet 'Scheme details', cell B2: framework mentoring-schemes@2.0 is not known; "
-        "known frameworks: mentoring-schemes@1.0"
+        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
     ],
     "changed-framework.xlsx": [
         "sheet 'Scheme details', cell B2: the workbook says 'mentoring-schemes@0.9' but its "

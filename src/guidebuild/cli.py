@@ -299,7 +299,13 @@ def checklist(
     resources = locate_resources(frameworks)
     framework = Catalogue(resources.checklists).default()
     out_dir = out or (resources.root or Path.cwd()) / "_build" / "checklists"
-    for path in write_checklists(framework, out_dir, formats or FORMATS):
+    contact = None
+    if resources.root is not None and (resources.root / "conf.py").is_file():
+        from guidebuild.project import load_settings
+
+        # The forms tell organisers whom to send the finished form to.
+        contact = load_settings(resources.root).contact or None
+    for path in write_checklists(framework, out_dir, formats or FORMATS, contact=contact):
         if not quiet:
             click.echo(f"{path} ({human_size(path.stat().st_size)})")
 

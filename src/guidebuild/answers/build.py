@@ -355,7 +355,8 @@ def _evidence(
     if value is None:
         return (), ()
     entries: list[tuple[Any, tuple[str | int, ...]]] = []
-    if isinstance(value, (str, dict)):
+    named_kinds = bool(rules and rules.kinds)
+    if isinstance(value, str) or (named_kinds and isinstance(value, dict)):
         entries.append((value, keys))
     elif isinstance(value, list):
         entries.extend((entry, (*keys, index)) for index, entry in enumerate(value))
@@ -369,7 +370,7 @@ def _evidence(
     for entry, where in entries:
         named: str | None = None
         text: Any = entry
-        if isinstance(entry, dict) and len(entry) == 1:
+        if named_kinds and isinstance(entry, dict) and len(entry) == 1:
             # `- document: Scheme handbook` is a one-key mapping in YAML.
             ((named, text),) = entry.items()
         if not isinstance(text, str) or not isinstance(named, (str, type(None))):

@@ -346,6 +346,9 @@ def _as_scheme_data(fields: list[_Field], info_key: str | None, path: str) -> Pd
         "scheme": _scheme(values),
         "answers": _answers(values),
     }
+    flags = _red_flags(values)
+    if flags is not None:
+        data["red_flags"] = flags
     return PdfForm(path, data, pages)
 
 
@@ -364,12 +367,25 @@ def _scheme(values: dict[str, str | list[str]]) -> dict[str, Any]:
     return scheme
 
 
+def _red_flags(values: dict[str, str | list[str]]) -> list[str] | None:
+    """The red flags answered yes; None for a form without red-flag fields."""
+    flags: list[str] | None = None
+    for name, value in values.items():
+        parsed = parse_field_name(name)
+        if parsed is None or parsed[0] != "red_flags":
+            continue
+        flags = flags if flags is not None else []
+        if isinstance(value, str) and value.strip().casefold() == "yes":
+            flags.append(parsed[1])
+    return flags
+
+
 def _answers(values: dict[str, str | list[str]]) -> dict[str, dict[str, Any]]:
     """Each item's answer from its fields; an item with every field empty is unanswered."""
     answers: dict[str, dict[str, Any]] = {}
     for name, value in values.items():
         parsed = parse_field_name(name)
-        if parsed is None or parsed[0] == "scheme":
+        if parsed is None or parsed[0] in ("scheme", "red_flags"):
             continue
         item_id, part = parsed
         answer = answers.setdefault(item_id, {})

@@ -350,7 +350,11 @@ def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
 
     written = []
     for framework in Catalogue(settings.checklists_dir).all():
-        written.extend(write_checklists(framework, folder, epoch=epoch_of(settings)))
+        written.extend(
+            write_checklists(
+                framework, folder, epoch=epoch_of(settings), contact=settings.contact or None
+            )
+        )
     return written
 
 

@@ -29,6 +29,16 @@ _DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
 _ITEM_FIELD = re.compile(r"(?P<item>[A-Za-z][A-Za-z0-9-]*)_(?P<part>rating|evidence|note|reason)\Z")
 
 
+RED_FLAG_PREFIX = "redflag_"
+"""PDF fields (and workbook keys) of the red flags: ``redflag_<id>``, answered yes or no."""
+RED_FLAG_ANSWERS = ("yes", "no")
+
+
+def red_flag_field_name(flag_id: str) -> str:
+    """The PDF field of a red flag; a flag ID's hyphens are kept (no dot, no underscore)."""
+    return f"{RED_FLAG_PREFIX}{flag_id}"
+
+
 def scheme_field_name(key: str) -> str:
     """The PDF field of a scheme detail, e.g. ``scheme_name``."""
     return f"scheme_{key}"
@@ -45,6 +55,8 @@ def parse_field_name(name: str) -> tuple[str, str] | None:
     Returns ``(section, key)`` for scheme details, ``(item_id, part)`` for item fields, or
     None for a field that is not ours (a signature field a viewer added, say).
     """
+    if name.startswith(RED_FLAG_PREFIX):
+        return ("red_flags", name.removeprefix(RED_FLAG_PREFIX))
     if name.startswith("scheme_"):
         # Any detail: which details a framework has is checked against it afterwards.
         key = name.removeprefix("scheme_")
@@ -88,6 +100,24 @@ CUSTOM_PROPERTY = "guidebuild-framework"
 
 DATE_HINT = "for example 14 February 2005, or February 2005 if that is all you know"
 """How a date may be written in the forms: as people write dates (normalised on reading)."""
+
+
+def finished_text(contact: str | None, *, fmt: str) -> str:
+    """What to do with the finished form, in plain words (no command lines).
+
+    ``contact`` is the project's (``guidebuild_contact`` in conf.py), if it has one.
+    """
+    keep = (
+        "Keep the framework line as it is."
+        if fmt == "yaml"
+        else "Keep the form as it is: it belongs to this version of the framework."
+    )
+    if contact:
+        return f"When you have finished, save the file and send it to {contact.strip()}. {keep}"
+    return (
+        "When you have finished, save the file and give it to the person who asked you to "
+        f"fill it in: they can score it. {keep}"
+    )
 
 
 def field_help(field: SchemeField) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from guidebuild import __version__
+from guidebuild.forms.fields import finished_text
 from guidebuild.framework.model import Framework, Item, Rating
 from guidebuild.report.markup import environment
 
@@ -40,11 +41,17 @@ def framework_data(framework: Framework) -> dict[str, Any]:
             for f in framework.details
         ],
         "rules": rules_data(framework),
+        "red_flags": [
+            {"id": flag.id, "text": flag.text, "forces": list(flag.forces)}
+            for flag in framework.red_flags
+        ],
+        "red_flag_warning": framework.red_flag_warning,
         "domains": [
             {
                 "id": domain.id,
                 "title": domain.title,
                 "core": domain.core,
+                "weight": domain.weight,
                 "items": [
                     {
                         "id": item.id,
@@ -60,10 +67,12 @@ def framework_data(framework: Framework) -> dict[str, Any]:
     }
 
 
-def _reason_hint(item: Item) -> str:
+def _reason_hint(item: Item, framework: Framework) -> str:
     if Rating.NA in item.allows:
         return "needed for n/a"
     if Rating.NOT_YET_DUE in item.allows:
+        if framework.rules.scale.needs(Rating.NOT_YET_DUE, "reason"):
+            return "needed for not yet due: what will be done, and when"
         return "optional: why it is not yet due"
     return ""
 
@@ -74,7 +83,15 @@ def rules_data(framework: Framework) -> dict[str, Any]:
     return {
         "scores": {e.rating.value: e.score for e in rules.scale.entries if e.score is not None},
         "needs_evidence": [e.rating.value for e in rules.scale.entries if e.needs == "evidence"],
+        "needs_reason": [e.rating.value for e in rules.scale.entries if e.needs == "reason"],
         "without_evidence": rules.evidence.without_evidence.value,
+        "evidence_kinds": [
+            {"kind": k.kind, "label": k.label, "written": k.written} for k in rules.evidence.kinds
+        ],
+        "unwritten_only": (
+            rules.evidence.unwritten_only.value if rules.evidence.unwritten_only else None
+        ),
+        "uncertain": rules.uncertain,
         "max_score": rules.scale.max_score,
         "adequate_score": rules.scale.adequate_score,
         "verdicts": list(rules.verdicts),
@@ -99,12 +116,15 @@ def _item(item: Item, framework: Framework) -> dict[str, Any]:
         "question": item.question,
         "must_meet": item.must_meet,
         "descriptors": {
+            "absent": item.descriptors.absent,
             "weak": item.descriptors.weak,
             "adequate": item.descriptors.adequate,
             "strong": item.descriptors.strong,
         },
         "evidence_hint": item.evidence_hint,
-        "reason_hint": _reason_hint(item),
+        "essential": "; ".join(item.essential),
+        "designs": item.designs,
+        "reason_hint": _reason_hint(item, framework),
         "ratings": [
             {
                 "value": rating.value,
@@ -125,7 +145,9 @@ def _inline(folder: Path, name: str, closing: str) -> Markup:
     return Markup(text)  # noqa: S704 - our own file, checked above
 
 
-def render_html_form(framework: Framework, templates: Path | None = None) -> str:
+def render_html_form(
+    framework: Framework, templates: Path | None = None, contact: str | None = None
+) -> str:
     """The whole page as text, from ``templates`` (default: this checkout's)."""
     folder = templates or TEMPLATES
     env = environment(folder, "html")
@@ -157,6 +179,10 @@ def render_html_form(framework: Framework, templates: Path | None = None) -> str
             for d in framework.domains
         ],
         scheme_fields=framework.details,
+        red_flags=framework.red_flags,
+        tie_break=framework.rules.tie_break,
+        evidence_kinds=", ".join(f"{k.label}:" for k in framework.rules.evidence.kinds),
+        finished=finished_text(contact, fmt="html"),
         ratings=ratings,
         tool_version=__version__,
         css=_inline(folder, "form.css", "</style"),
@@ -166,12 +192,18 @@ def render_html_form(framework: Framework, templates: Path | None = None) -> str
     )
 
 
-def write_html_form(framework: Framework, target: Path, *, templates: Path | None = None) -> None:
+def write_html_form(
+    framework: Framework,
+    target: Path,
+    *,
+    templates: Path | None = None,
+    contact: str | None = None,
+) -> None:
     """Write the form for ``framework`` to ``target`` atomically (temporary file, rename).
 
     ``templates`` is a folder holding form.html.j2, form.css, scoring.js and form.js
     (default: this checkout's ``templates/forms/html``)."""
-    page = render_html_form(framework, templates)
+    page = render_html_form(framework, templates, contact)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)
     try:

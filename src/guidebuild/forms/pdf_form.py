@@ -31,6 +31,8 @@ from guidebuild.forms.fields import (
     FRAMEWORK_FIELD,
     FRAMEWORK_INFO_KEY,
     field_help,
+    finished_text,
+    red_flag_field_name,
     item_field_name,
     scheme_field_name,
 )
@@ -39,7 +41,7 @@ from guidebuild.framework.model import Framework, Item, Rating
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged, with a language and a title shown in the window; forms combine with it."""
-MAX_BYTES = 200 * 1024
+MAX_BYTES = 300 * 1024
 """The form must stay small enough to e-mail and to download on a poor connection."""
 _FIELD_READ_ONLY = 1  # bit 1 of /Ff
 
@@ -64,6 +66,7 @@ class _Option:
 def _item_context(item: Item, framework: Framework) -> dict[str, Any]:
     scale = framework.rules.scale
     descriptors = {
+        Rating.ABSENT: item.descriptors.absent,
         Rating.WEAK: item.descriptors.weak,
         Rating.ADEQUATE: item.descriptors.adequate,
         Rating.STRONG: item.descriptors.strong,
@@ -77,7 +80,8 @@ def _item_context(item: Item, framework: Framework) -> dict[str, Any]:
     if Rating.NA in item.allows:
         hints.append("If you choose n/a, say why the item does not apply (needed).")
     if Rating.NOT_YET_DUE in item.allows:
-        hints.append("If you choose not-yet-due, say when it will be due.")
+        needed = " (needed)" if scale.needs(Rating.NOT_YET_DUE, "reason") else ""
+        hints.append(f"If you choose not-yet-due, say what will be done and when{needed}.")
     values = [r.value for r in item.ratings]
     return {
         "id": item.id,
@@ -85,6 +89,8 @@ def _item_context(item: Item, framework: Framework) -> dict[str, Any]:
         "question": item.question,
         "must_meet": item.must_meet,
         "evidence_hint": item.evidence_hint,
+        "essential": "; ".join(item.essential),
+        "designs": item.designs,
         "options": options,
         "fields": fields,
         "choices": ", ".join(values[:-1]) + " or " + values[-1],
@@ -93,7 +99,11 @@ def _item_context(item: Item, framework: Framework) -> dict[str, Any]:
 
 
 def render_form_html(
-    framework: Framework, template_dir: Path, font_url: str, created: str | None
+    framework: Framework,
+    template_dir: Path,
+    font_url: str,
+    created: str | None,
+    contact: str | None = None,
 ) -> str:
     """The HTML the form is rendered from (also handy for looking at the layout)."""
     from guidebuild.forms import checklist_name
@@ -125,6 +135,21 @@ def render_form_html(
             for field in framework.details
         ],
         scale=scale,
+        keywords=", ".join((*framework.keywords, framework.key)),
+        tie_break=framework.rules.tie_break,
+        finished=finished_text(contact, fmt="pdf"),
+        evidence_kinds=[k.label for k in framework.rules.evidence.kinds],
+        red_flag_warning=framework.red_flag_warning,
+        red_flags=[
+            {
+                "id": flag.id,
+                "text": flag.text,
+                "name": red_flag_field_name(flag.id),
+                "forces": ", ".join(flag.forces),
+            }
+            for flag in framework.red_flags
+        ],
+        subject=framework.subject,
         has_optional=any(item.allows for item in framework.items.values()),
         domains=[
             {
@@ -148,6 +173,7 @@ def write_pdf_form(
     *,
     epoch: int | None = None,
     templates: Path | None = None,
+    contact: str | None = None,
 ) -> None:
     """Render the fillable checklist of ``framework`` to ``target``.
 
@@ -172,7 +198,7 @@ def write_pdf_form(
     try:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fonts-") as fonts:
             font = write_field_font(Path(fonts))
-            html = render_form_html(framework, template_dir, font.as_uri(), created)
+            html = render_form_html(framework, template_dir, font.as_uri(), created, contact)
             fetcher = make_fetcher((template_dir, Path(fonts)), refused)
             options: dict[str, Any] = {
                 "pdf_variant": PDF_VARIANT,
