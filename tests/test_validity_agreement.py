@@ -211,6 +211,7 @@ def test_dry_run_with_the_reviewer_as_a_rater(tmp_path: Path) -> None:
     assert "1.000" not in rows["| other vs reviewer"]
     assert f"| {n - 1}/{n} |" in rows["| other vs reviewer"]
     assert f"{SCHEMES[0].name}: " in table  # the wrong band is named
+    assert "most often differ from the reviewer's (schemes x raters): C1 1." in table
 
 
 # --------------------------------------------------------------------------------------

@@ -31,7 +31,9 @@ not assessable). A band is right when it equals the band of the reviewer's file 
 equal expected.yaml; the script stops if it does not). For brief versions a band is
 "confidently wrong" when it differs from the reviewer's and the result is not marked
 uncertain (framework 1.1's rule: the band is uncertain when the items answered not-known,
-rated strong instead, would give another band; see :func:`is_uncertain`).
+rated strong instead, would give another band; see :func:`is_uncertain`). Each table also
+names the items whose values most often differ from the reviewer's, to show which wording
+the figures turn on.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +70,8 @@ UNSCORED = ("n/a", "not-yet-due")
 TARGET_KAPPA = 0.9
 TARGET_DOMAINS = 95.0
 TARGET_BANDS = 100.0
+TOP_ITEMS = 8
+"""How many of the most often disputed items each table names."""
 
 
 # --------------------------------------------------------------------------------------
@@ -300,11 +305,15 @@ class Row:
     confidently_wrong: int = 0
     uncertain: int = 0
     wrong: list[str] = field(default_factory=list)
+    differing: Counter[str] = field(default_factory=Counter)
+    """How many schemes each item's value differed on, to show where wording matters."""
 
 
 def compare(row: Row, a: Result, b: Result, slug: str, *, bands: bool) -> None:
     for item_id in sorted(set(a.items) | set(b.items)):
-        row.items.add(a.items.get(item_id, 0), b.items.get(item_id, 0))
+        x, y = a.items.get(item_id, 0), b.items.get(item_id, 0)
+        row.items.add(x, y)
+        row.differing[item_id] += x != y
     for domain_id in b.verdicts:
         row.domains += 1
         row.domains_same += a.verdicts.get(domain_id) == b.verdicts[domain_id]
@@ -431,6 +440,17 @@ def form_section(
                 f" | {fmt_kappa(row.items.kappa())}"
                 f" | {pct(row.domains_same, row.domains)} | {same_band}/{len(both)} |"
             )
+    differing: Counter[str] = Counter()
+    for r in rows:
+        differing.update(r.differing)
+    top = [(item, n) for item, n in differing.most_common(TOP_ITEMS) if n]
+    if top:
+        lines += [
+            "",
+            "Items that most often differ from the reviewer's (schemes x raters): "
+            + ", ".join(f"{item} {n}" for item, n in top)
+            + ".",
+        ]
     wrong = [f"{r.label.split(' vs ')[0]}: {w}" for r in rows for w in r.wrong]
     if wrong:
         lines += ["", "Bands that differ from the reviewer's: " + "; ".join(wrong) + "."]
