@@ -384,6 +384,10 @@ def _evidence(
             if rules.kind(prefix) is not None:
                 named, text = prefix, rest.strip()
         if not text:
+            if named is not None and rules is not None and rules.kinds:
+                check.report(
+                    where, f"{keys[1]}: say what the {named.strip()} is, after '{named.strip()}:'"
+                )
             continue
         if rules is None or not rules.kinds:
             found.append(f"{named}: {text}" if named else text)

@@ -25,6 +25,7 @@ from guidebuild.forms.fields import (
     ACTIONS_SHEET,
     CUSTOM_PROPERTY,
     DETAILS_SHEET,
+    RED_FLAG_PREFIX,
     ITEM_READ_HEADERS,
     ITEMS_SHEET,
     evidence_lines,
@@ -110,7 +111,7 @@ def read_workbook(data: bytes, path: str) -> Workbook:
     cells: dict[tuple[str, ...], Cell] = {}
     data_out: dict[str, Any] = {}
     details = book[sheets[DETAILS_SHEET.casefold()]]
-    framework, scheme = _details(details, cells, path)
+    framework, scheme, flags = _details(details, cells, path)
     prop = _custom_property(book)
     if framework is None and prop is None:
         _fail(
@@ -128,6 +129,8 @@ def read_workbook(data: bytes, path: str) -> Workbook:
         )
     data_out["framework"] = framework if framework is not None else prop
     data_out["scheme"] = scheme
+    if flags is not None:
+        data_out["red_flags"] = flags
     answers = _items(book[sheets[ITEMS_SHEET.casefold()]], cells, path)
     if ACTIONS_SHEET.casefold() in sheets:
         _actions(book[sheets[ACTIONS_SHEET.casefold()]], answers, cells, path)
@@ -198,7 +201,9 @@ def _label(value: Any) -> str:
 
 def _details(
     sheet: Any, cells: dict[tuple[str, ...], Cell], path: str
-) -> tuple[Any, dict[str, Any]]:
+) -> tuple[Any, dict[str, Any], list[str] | None]:
+    """The framework cell, the scheme details, and the red flags answered yes (None for a
+    workbook without red-flag rows)."""
     # Each detail's key is in the (hidden) Key column, found by its header.
     key_column = 4
     for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
@@ -206,6 +211,7 @@ def _details(
             key_column = cell.column
     framework: Any = None
     scheme: dict[str, Any] = {}
+    flags: list[str] | None = None
     max_col = max(2, key_column)
     for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, MAX_ROWS), max_col=max_col):
         if len(row) < 2:
@@ -220,12 +226,18 @@ def _details(
         if not isinstance(key, str) or not key.strip() or key.strip().casefold() == "key":
             continue
         key = key.strip()
+        if key.startswith(RED_FLAG_PREFIX):
+            flags = flags if flags is not None else []
+            answer = _plain(value_cell.value)
+            if isinstance(answer, str) and answer.strip().casefold() == "yes":
+                flags.append(key.removeprefix(RED_FLAG_PREFIX))
+            continue
         cells["scheme", key] = where
         value = _plain(value_cell.value)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         scheme[key] = value if isinstance(value, (dt.date, dt.datetime)) else _text(value)
-    return framework, scheme
+    return framework, scheme, flags
 
 
 def _plain(value: Any) -> Any:

@@ -79,6 +79,7 @@ ITEM_HEADERS = (
     "Domain",
     "Question",
     "Must meet",
+    "Absent looks like",
     "Weak looks like",
     "Adequate looks like",
     "Strong looks like",
@@ -87,10 +88,28 @@ ITEM_HEADERS = (
     "Evidence",
     "Note",
     "Reason",
+    "Counts as",
+    "Score",
 )
+"""The Items sheet's columns; Counts as and Score are worked out by formulas."""
+ITEM_HELPER_HEADERS = (
+    "Domain ID",
+    "Weight",
+    "Points",
+    "Ceiling",
+    "N/A",
+    "Not yet due",
+    "Must-meet failure",
+    "Not known",
+    "Best score",
+    "Best points",
+    "Best must-meet failure",
+)
+"""Hidden columns after those: the parts of the sums the Scores sheet adds up."""
+SCORES_SHEET = "Scores"
 ITEM_READ_HEADERS = ("ID", "Rating", "Evidence", "Note", "Reason")
 """The Items columns the reader needs, found by header so inserted columns do no harm."""
-ACTION_HEADERS = ("ID", "Item", "Action", "Owner", "Deadline", "RAG")
+ACTION_HEADERS = ("ID", "Item", "Action", "Owner", "Deadline", "Rated", "Counts as", "RAG")
 ACTION_READ_HEADERS = ("ID", "Owner", "Deadline")
 DETAILS_HEADERS = ("Detail", "Value", "Help", "Key")
 """The Key column (hidden) holds each detail's key, so the reader needs no framework."""

@@ -256,7 +256,9 @@
         });
       }
       if (rules.evidence_kinds.length) {
-        var untyped = answer.evidence.filter(function (line) { return GuidebuildScoring.kindOf(rules, line) === null; });
+        var untyped = answer.evidence.filter(function (line) {
+          return GuidebuildScoring.kindOf(rules, line) === null || strip(line.slice(line.indexOf(":") + 1)) === "";
+        });
         if (untyped.length) {
           found.push({
             field: item.id + "-evidence",
