@@ -79,7 +79,7 @@ CASES: dict[str, list[str]] = {
         "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
     ],
     "framework-without-version.yaml": [
-        "1:12: framework must be written as id@version, e.g. mentoring-schemes@1.0, "
+        "1:12: framework must be written as id@version, e.g. mentoring-schemes@1.1, "
         "not text 'mentoring-schemes'"
     ],
     # empty, binary, not UTF-8: no line to point at, except where a byte is wrong

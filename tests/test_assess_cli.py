@@ -392,7 +392,7 @@ def test_schema_for_an_unknown_framework() -> None:
     )
     result = CliRunner().invoke(main, ["schema", "--framework", "mentoring-schemes"])
     assert result.exit_code == 2
-    assert "write it as id@version, e.g. mentoring-schemes@1.0" in result.stderr
+    assert "write it as id@version, e.g. my-checklist@1.0" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["assess", "schema"])

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from guidebuild.answers import read_answers
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import DETAILS_SHEET, ITEMS_SHEET, SCORES_SHEET
+from guidebuild.forms.fields import ACTIONS_SHEET, DETAILS_SHEET, ITEMS_SHEET, SCORES_SHEET
 from guidebuild.forms.xlsx import OVERALL_LABELS
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework
@@ -116,7 +116,9 @@ def expected(result: Assessment) -> dict[str, Any]:
         "failures": len(result.must_meet_failures),
         "warning": framework.red_flag_warning.strip() if result.red_flags else None,
         "items": [
-            (r.item.id, r.counted_as.value, r.score) for d in result.domains for r in d.items
+            (r.item.id, r.counted_as.value, r.score, r.rag.value if r.rag else "n/a")
+            for d in result.domains
+            for r in d.items
         ],
     }
 
@@ -130,6 +132,12 @@ def recalculated(path: Path, framework: Framework) -> dict[str, Any]:
     items = book[ITEMS_SHEET]
     header = [c.value for c in items[1]]
     ident, counted, score = (header.index(n) for n in ("ID", "Counts as", "Score"))
+    plan = book[ACTIONS_SHEET]
+    plan_header = [c.value for c in plan[1]]
+    rags = {
+        r[plan_header.index("ID")]: r[plan_header.index("RAG")]
+        for r in plan.iter_rows(min_row=2, values_only=True)
+    }
     return {
         "domains": [(t, p if isinstance(p, str) else round(p, 1), v) for t, p, v in domains],
         "overall": round(overall["Overall score"], 1),
@@ -141,7 +149,12 @@ def recalculated(path: Path, framework: Framework) -> dict[str, Any]:
         "failures": overall["Must-meet items below adequate"],
         "warning": overall["Warning"] or None,
         "items": [
-            (r[ident], r[counted], None if r[score] in ("", None) else int(r[score]))
+            (
+                r[ident],
+                r[counted],
+                None if r[score] in ("", None) else int(r[score]),
+                rags[r[ident]],
+            )
             for r in items.iter_rows(min_row=2, values_only=True)
         ],
     }

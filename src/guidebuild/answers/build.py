@@ -54,7 +54,14 @@ def build_answers(source: Located, fmt: Format, catalogue: Catalogue) -> tuple[A
         what="a scheme file",
     )
     framework = _framework(check, data, catalogue) if "framework" in data else None
-    scheme = _scheme(check, data.get("scheme"), framework) if "scheme" in data else None
+    # The details are the framework's: against a framework that is not known there is
+    # nothing to check them by, and its one problem is the one to put right first.
+    named_unknown = "framework" in data and framework is None
+    scheme = (
+        _scheme(check, data.get("scheme"), framework)
+        if "scheme" in data and not named_unknown
+        else None
+    )
     red_flags = _red_flags(check, data.get("red_flags"), framework)
     answers: dict[str, Answer] = {}
     raw_answers = data.get("answers")
@@ -103,8 +110,9 @@ def _framework(check: Checker, data: dict[str, Any], catalogue: Catalogue) -> Fr
     if not isinstance(value, str) or "@" not in value:
         check.report(
             ("framework",),
-            f"framework must be written as id@version, e.g. mentoring-schemes@1.0, "
-            f"not {kind(value)}",
+            "framework must be written as id@version, e.g. "
+            + (catalogue.keys() or ["my-checklist@1.0"])[0]
+            + f", not {kind(value)}",
         )
         return None
     framework_id, _, version = value.strip().partition("@")

@@ -25,10 +25,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guidebuild.build.fingerprint import Record, digest_files, tool_versions
+from guidebuild.build.pdf import refuse_remote_resources
 from guidebuild.build.publish import locked, replace_path, staging
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
+from guidebuild.resources import PRINT_THEME, SITE_THEME, Templates
+from guidebuild.sandbox import check_output, check_sources
 
 PDF_SIZE_MARKER = "@@GB_PDF_SIZE@@"
 SIZE_MARKER = re.compile(r"%%GB_SIZE:([^%/]+)%%")
@@ -88,6 +91,7 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
         settings = load_settings(root)
         if options.previous is not None:
             load_manifest_ids(options.previous)  # bad input fails before any work
+        check_sources(root, settings.source_dir)
         check_encoding(settings.source_dir)
     out = (options.out or root / "_build").resolve()
     with locked(out, lambda: progress.say(f"Waiting for another build into {out}...")):
@@ -148,6 +152,11 @@ def _build_locked(
         elif options.pdf:
             result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
 
+        # Nothing that came from outside the project (a link, a device) is published,
+        # and no page makes its reader's browser fetch anything from elsewhere.
+        check_output(stage_dir)
+        if (stage_dir / "html").is_dir():
+            refuse_remote_resources(stage_dir / "html", _referring_sources(settings))
         with progress.stage("Publishing"):
             if do_html and options.html:
                 _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)
@@ -209,8 +218,9 @@ def _what_changed(
 
 def _fingerprint(settings: Settings, draft: bool, output: str, *more: str) -> str:
     # The appendix of both is rendered from the framework; the PDF branch also writes the
-    # fillable checklists from templates/forms.
-    templates = ["theme"] if output == "html" else ["pdf", "forms"]
+    # fillable checklists from templates/forms. (The package's own templates and themes
+    # count in tool_versions, with its code.)
+    templates = [SITE_THEME] if output == "html" else [PRINT_THEME, "forms"]
     return digest_files(
         [
             settings.root / "conf.py",
@@ -321,8 +331,7 @@ def _pdf_branch(
         doctrees=cache / "doctrees" / "singlehtml",
         overrides={
             **common,
-            "html_theme": "pdf",
-            "html_theme_path": [str(settings.templates_dir)],
+            "html_theme": PRINT_THEME,
             "html_permalinks": False,
         },
         status=None,
@@ -335,10 +344,15 @@ def _pdf_branch(
         cache / "singlehtml" / "index.html",
         pdf_dir / settings.pdf_filename,
         allowed_roots=(settings.root, out),
-        sources=(settings.source_dir, settings.templates_dir, settings.root / "conf.py"),
+        sources=_referring_sources(settings),
         epoch=epoch_of(settings),
     )
     return pdf.pages, pdf.size, partial.warnings
+
+
+def _referring_sources(settings: Settings) -> tuple[Path, ...]:
+    """Where a refused URL may be written, to name the line that asked for it."""
+    return (settings.source_dir, settings.templates_dir, settings.root / "conf.py")
 
 
 def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
@@ -352,7 +366,11 @@ def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
     for framework in Catalogue(settings.checklists_dir).all():
         written.extend(
             write_checklists(
-                framework, folder, epoch=epoch_of(settings), contact=settings.contact or None
+                framework,
+                folder,
+                epoch=epoch_of(settings),
+                templates=Templates(settings.root),
+                contact=settings.contact or None,
             )
         )
     return written
@@ -437,22 +455,18 @@ def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResul
 
 def check_frameworks(settings: Settings, manifest: list[dict[str, Any]]) -> list[str]:
     """Every checklist item must check recommendations that exist; say which none checks."""
-    from guidebuild.framework.crosscheck import check_recommendations
+    from guidebuild.framework.crosscheck import coverage
     from guidebuild.framework.loader import Catalogue
 
     if not settings.checklists_dir.is_dir():
         return []
     known = [entry["id"] for entry in manifest]
     problems: list[Problem] = []
-    notes = []
+    notes: list[str] = []
     for framework in Catalogue(settings.checklists_dir).all():
-        found, unchecked = check_recommendations(framework, known)
+        found, said = coverage(framework, known)
         problems.extend(found)
-        if unchecked:
-            notes.append(
-                f"{len(unchecked)} recommendation(s) are checked by no item of "
-                f"{framework.id}@{framework.version}: {', '.join(unchecked)}"
-            )
+        notes.extend(said)
     if problems:
         raise BuildError("the checklists and the guidance are out of step", tuple(problems))
     return notes

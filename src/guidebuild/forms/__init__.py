@@ -22,17 +22,20 @@ from guidebuild.errors import InputError
 
 if TYPE_CHECKING:
     from guidebuild.framework.model import Framework
+    from guidebuild.resources import Templates
+
+    Tpl = Templates | None
 
 FORMATS = ("pdf", "xlsx", "html", "yaml")
 """Every checklist format, in the order they are written."""
 
-Writer = Callable[["Framework", Path, "int | None", "Path | None", "str | None"], None]
-"""Writes one checklist to a path: (framework, target, epoch, templates folder or None,
-the project's contact, to whom finished forms are sent, or None)."""
+Writer = Callable[["Framework", Path, "int | None", "Templates | None", "str | None"], None]
+"""Writes one checklist to a path: (framework, target, epoch, template search path, the
+project's contact, to whom finished forms are sent, or None)."""
 
 
 def checklist_name(framework: Framework, fmt: str) -> str:
-    """``<id>-<version>-checklist.<ext>``, e.g. ``mentoring-schemes-1.0-checklist.pdf``."""
+    """``<id>-<version>-checklist.<ext>``, e.g. ``my-checklist-1.0-checklist.pdf``."""
     return f"{framework.id}-{framework.version}-checklist.{fmt}"
 
 
@@ -52,29 +55,15 @@ def build_epoch(epoch: int | None = None) -> int | None:
 
 
 def _pdf(
-    framework: Framework,
-    target: Path,
-    epoch: int | None,
-    templates: Path | None,
-    contact: str | None,
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
 ) -> None:
     from guidebuild.forms.pdf_form import write_pdf_form
 
-    write_pdf_form(
-        framework,
-        target,
-        epoch=epoch,
-        templates=templates / "forms" / "pdf" if templates else None,
-        contact=contact,
-    )
+    write_pdf_form(framework, target, epoch=epoch, templates=templates, contact=contact)
 
 
 def _xlsx(
-    framework: Framework,
-    target: Path,
-    epoch: int | None,
-    templates: Path | None,
-    contact: str | None,
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
 ) -> None:
     from guidebuild.forms.xlsx import write_workbook
 
@@ -82,23 +71,15 @@ def _xlsx(
 
 
 def _html(
-    framework: Framework,
-    target: Path,
-    epoch: int | None,
-    templates: Path | None,
-    contact: str | None,
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
 ) -> None:
     from guidebuild.forms.html_form import write_html_form
 
-    write_html_form(framework, target, contact=contact)
+    write_html_form(framework, target, templates=templates, contact=contact)
 
 
 def _yaml(
-    framework: Framework,
-    target: Path,
-    epoch: int | None,
-    templates: Path | None,
-    contact: str | None,
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
 ) -> None:
     from guidebuild.forms.yaml_template import write_yaml_template
 
@@ -115,15 +96,15 @@ def write_checklists(
     formats: Iterable[str] = FORMATS,
     *,
     epoch: int | None = None,
-    templates: Path | None = None,
+    templates: Templates | None = None,
     contact: str | None = None,
 ) -> list[Path]:
     """Write the checklist of ``framework`` in each of ``formats`` into ``out_dir``.
 
-    ``templates`` is the project's ``templates/`` folder (the PDF form is rendered from
-    ``forms/pdf`` in it); by default the one of the project found from the current folder,
-    else this checkout's. Returns the paths written, in the order of :data:`FORMATS`.
-    Creates ``out_dir`` if needed. Raises :class:`InputError` for an unknown format.
+    ``templates`` is the project's template search path (its ``templates/`` overrides the
+    package's files one by one); by default the package's files only. Returns the paths
+    written, in the order of :data:`FORMATS`. Creates ``out_dir`` if needed. Raises
+    :class:`InputError` for an unknown format.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [fmt for fmt in wanted if fmt not in WRITERS]
@@ -150,7 +131,7 @@ def _write(
     writer: Writer,
     framework: Framework,
     epoch: int | None,
-    templates: Path | None,
+    templates: Templates | None,
     contact: str | None,
     target: Path,
 ) -> None:

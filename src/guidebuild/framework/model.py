@@ -291,7 +291,7 @@ class Item:
     id: str
     """Permanent ID, e.g. ``C1``; never reused for a different question."""
     title: str
-    """A short label for tables, e.g. "Mentees choose their mentor"."""
+    """A short label for tables, e.g. "Written aims and scope"."""
     question: str
     """The question an organiser answers."""
     descriptors: Descriptors
