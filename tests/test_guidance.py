@@ -114,7 +114,9 @@ def test_key_facts_of_the_brief_are_present(guidance: Path) -> None:
 
 def test_pdf_length_is_in_the_expected_range(guidance: Path) -> None:
     pages = len(PdfReader(guidance / "_build" / "pdf" / "mentoring-for-doctors.pdf").pages)
-    assert 15 <= pages <= 32, pages
+    # The checklist appendix of framework 1.1 (32 items, each with four levels, plus the
+    # tie-break and the red flags) takes about three pages more than 1.0's did.
+    assert 15 <= pages <= 36, pages
 
 
 def test_guidebuild_check_passes_on_the_guidance(guidance: Path) -> None:
