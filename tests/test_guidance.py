@@ -125,7 +125,13 @@ def test_guidebuild_check_passes_on_the_guidance(guidance: Path) -> None:
 
 
 def test_checklists_are_built_and_published_in_the_site(guidance: Path) -> None:
-    names = {f"mentoring-schemes-1.0-checklist.{ext}" for ext in ("pdf", "xlsx", "html", "yaml")}
+    # The current framework (1.1) and the earlier one kept beside it (1.0), so that a
+    # scheme part-way through a 1.0 form can still finish it.
+    names = {
+        f"mentoring-schemes-{version}-checklist.{ext}"
+        for version in ("1.1", "1.0")
+        for ext in ("pdf", "xlsx", "html", "yaml")
+    }
     built = guidance / "_build" / "checklists"
     assert {p.name for p in built.iterdir()} == names
     downloads = guidance / "_build" / "html" / "downloads"
@@ -153,6 +159,7 @@ def test_download_page_lists_every_file_with_its_size(guidance: Path) -> None:
     links = [re.search(r'href="downloads/([^"]+)"', row)[1] for row in rows]  # type: ignore[index]
     assert links == [
         "mentoring-for-doctors.pdf",
+        *(f"mentoring-schemes-1.1-checklist.{ext}" for ext in ("pdf", "xlsx", "html", "yaml")),
         *(f"mentoring-schemes-1.0-checklist.{ext}" for ext in ("pdf", "xlsx", "html", "yaml")),
     ]
     for row, name in zip(rows, links, strict=True):
