@@ -16,6 +16,19 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def searched(label: str = "--frameworks") -> str:
+    """The end of the unknown-framework message for a run in this repository, whose
+    checklists/ came from ``label`` (``--frameworks`` or ``project``)."""
+    return (
+        f"; searched {REPO / 'checklists'} ({label}); "
+        f"{REPO / 'src' / 'guidebuild' / 'frameworks'} (bundled); "
+        "name the folder that holds it with --frameworks DIR"
+    )
+
+
+SEARCHED = searched()
+
+
 def copy_project(name: str, dest: Path) -> Path:
     """A fixture project under ``dest``: no templates/, so it uses the package's own."""
     project = dest / name

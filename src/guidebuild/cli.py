@@ -44,17 +44,32 @@ def main() -> None:
 
 
 def _project_root(start: Path | None = None) -> Path:
+    """The project at or above ``start``; the current folder is read here and nowhere else."""
     from guidebuild.project import find_root
 
     return find_root(start or Path.cwd())
 
 
 def _project_if_any(start: Path | None = None) -> Path | None:
-    """The project at or above ``start`` (default: here), or None: assess works anywhere."""
-    try:
+    """The project at or above ``start`` (default: here), or None outside any project.
+
+    ``checklist``, ``schema``, ``frameworks`` and ``assess`` work anywhere; a project
+    named explicitly must be one.
+    """
+    if start is not None:
         return _project_root(start)
+    try:
+        return _project_root()
     except GuidebuildError:
         return None
+
+
+_PROJECT = click.argument(
+    "project",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+"""The optional PROJECT argument: the project's folder (default: the current one)."""
 
 
 # --- build ------------------------------------------------------------------------------
@@ -89,7 +104,9 @@ def _project_if_any(start: Path | None = None) -> Path | None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print Sphinx's own output too.")
+@_PROJECT
 def build(
+    project: Path | None,
     out: Path | None,
     html: bool,
     pdf: bool,
@@ -99,7 +116,7 @@ def build(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Build the guidance as an HTML site and a tagged PDF.
+    """Build the guidance of PROJECT (default: here) as an HTML site and a tagged PDF.
 
     Everything is built in a temporary folder and published only when every stage
     succeeded, so a failed build leaves the last good output as it was.
@@ -113,7 +130,7 @@ def build(
     from guidebuild.build.pipeline import BuildOptions, build_project
     from guidebuild.progress import Progress
 
-    root = _project_root()
+    root = _project_root(project)
     progress = Progress.for_stream(sys.stderr, quiet=quiet)
     result = build_project(
         root,
@@ -144,11 +161,44 @@ def build(
         progress.say(f"{count} warning(s); `guidebuild check` treats them as errors.")
 
 
+# --- new --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default="Our guidance", show_default=True, help="The guidance's title.")
+@click.option(
+    "--organisation",
+    default="Our organisation",
+    show_default=True,
+    help="Who publishes it.",
+)
+def new(folder: Path, title: str, organisation: str) -> None:
+    """Start a new guidance project in FOLDER (new, or empty).
+
+    It builds, checks and assesses at once: conf.py, guidance/ (an index, two chapters
+    with recommendations, the list of recommendations, a checklist appendix, downloads,
+    update information and its change log), checklists/ with a framework that checks
+    those recommendations and an example of a filled checklist, templates/ and a README.
+
+    \b
+    Examples:
+      guidebuild new our-guidance --title "Safe discharge" --organisation "Fell Trust"
+      cd our-guidance && guidebuild build && guidebuild check
+    """
+    from guidebuild.newproject import new_project
+
+    written = new_project(folder, title=title, organisation=organisation)
+    click.echo(f"Wrote {len(written)} files into {folder}/. Next:")
+    click.echo(f"  cd {folder} && guidebuild build && guidebuild serve")
+
+
 # --- release ----------------------------------------------------------------------------
 
 
 @main.command()
 @click.argument("version")
+@_PROJECT
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -162,8 +212,10 @@ def build(
     help="The previous release's recommendations.json (default: the latest in releases/).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def release(version: str, out: Path | None, previous: Path | None, quiet: bool) -> None:
-    """Build release VERSION: a final, archivable, reproducible bundle.
+def release(
+    version: str, project: Path | None, out: Path | None, previous: Path | None, quiet: bool
+) -> None:
+    """Build release VERSION of PROJECT (default: here): a final, reproducible bundle.
 
     A final build dated by the edition (SOURCE_DATE_EPOCH = publication date), an
     archival PDF/A copy of the guidance, and one zip of site, PDFs and checklists with a
@@ -179,7 +231,7 @@ def release(version: str, out: Path | None, previous: Path | None, quiet: bool) 
     from guidebuild.progress import Progress
 
     done = release_project(
-        _project_root(),
+        _project_root(project),
         version,
         Progress.for_stream(sys.stderr, quiet=quiet),
         out=out,
@@ -206,8 +258,9 @@ def release(version: str, out: Path | None, previous: Path | None, quiet: bool) 
     show_default=True,
     help="Rebuild the PDF in the background after each change.",
 )
-def serve(port: int, open_browser: bool, pdf: bool) -> None:
-    """Serve the site on 127.0.0.1, rebuild it on every edit and reload the browser.
+@_PROJECT
+def serve(project: Path | None, port: int, open_browser: bool, pdf: bool) -> None:
+    """Serve PROJECT's site on 127.0.0.1, rebuild it on every edit and reload the browser.
 
     Watches guidance/, templates/, checklists/ and conf.py. Only what an edit touches is
     rebuilt; the PDF follows in the background and never holds up the site. A change
@@ -222,7 +275,7 @@ def serve(port: int, open_browser: bool, pdf: bool) -> None:
     from guidebuild.serve import serve as run_server
 
     run_server(
-        _project_root(),
+        _project_root(project),
         port=port,
         open_browser=open_browser,
         pdf=pdf,
@@ -235,8 +288,9 @@ def serve(port: int, open_browser: bool, pdf: bool) -> None:
 
 @main.command()
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
-def check(quiet: bool) -> None:
-    """Check that the guidance is ready to publish; list every problem at once.
+@_PROJECT
+def check(project: Path | None, quiet: bool) -> None:
+    """Check that PROJECT's guidance is ready to publish; list every problem at once.
 
     A fresh, strict build (every Sphinx warning counts), then: framework items pointing at
     recommendations that do not exist, images without alt text, skipped heading levels,
@@ -252,7 +306,7 @@ def check(quiet: bool) -> None:
     from guidebuild.errors import CheckFailed
     from guidebuild.progress import Progress
 
-    problems = check_project(_project_root(), Progress.for_stream(sys.stderr, quiet=quiet))
+    problems = check_project(_project_root(project), Progress.for_stream(sys.stderr, quiet=quiet))
     if problems:
         raise CheckFailed(f"{len(problems)} problem(s) to fix before publishing", tuple(problems))
     if not quiet:
@@ -281,11 +335,16 @@ def check(quiet: bool) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     metavar="DIR",
-    help="Folder of framework files (default: the project's checklists/).",
+    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")
+@_PROJECT
 def checklist(
-    out: Path | None, formats: tuple[str, ...], frameworks: Path | None, quiet: bool
+    project: Path | None,
+    out: Path | None,
+    formats: tuple[str, ...],
+    frameworks: Path | None,
+    quiet: bool,
 ) -> None:
     """Write the fillable self-assessment checklists from the framework.
 
@@ -304,10 +363,10 @@ def checklist(
     from guidebuild.framework.loader import Catalogue
     from guidebuild.report.pipeline import locate_resources
 
-    project = _project_if_any()
-    resources = locate_resources(frameworks, project)
-    framework = Catalogue(resources.checklists).default()
-    out_dir = out or (project or Path.cwd()) / "_build" / "checklists"
+    root = _project_if_any(project)
+    resources = locate_resources(frameworks, root)
+    framework = Catalogue(resources.sources).default()
+    out_dir = out or (root or Path.cwd()) / "_build" / "checklists"
     written = write_checklists(
         framework, out_dir, formats or FORMATS, templates=resources.templates
     )
@@ -417,7 +476,7 @@ def _progress_printer(quiet: bool) -> Any:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     metavar="DIR",
-    help="Folder of framework files (default: the project's checklists/).",
+    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
 )
 @click.option(
     "-j", "--jobs", type=click.IntRange(1), default=None, help="Worker processes for batches."
@@ -495,9 +554,10 @@ def assess(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     metavar="DIR",
-    help="Folder of framework files (default: the project's checklists/).",
+    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
 )
-def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
+@_PROJECT
+def schema(key: tuple[str, str] | None, frameworks: Path | None, project: Path | None) -> None:
     """Print the JSON Schema of a scheme file, for completion and checking in editors.
 
     \b
@@ -512,7 +572,7 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
     from guidebuild.framework.schema import scheme_schema
     from guidebuild.report.pipeline import locate_resources
 
-    catalogue = Catalogue(locate_resources(frameworks, _project_if_any()).checklists)
+    catalogue = Catalogue(locate_resources(frameworks, _project_if_any(project)).sources)
     if key is None:
         framework = catalogue.default()
     else:
@@ -521,6 +581,51 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
             raise InputError(catalogue.unknown(*key))
         framework = found
     click.echo(json.dumps(scheme_schema(framework), indent=2, ensure_ascii=False))
+
+
+@main.command(name="frameworks")
+@click.option(
+    "--frameworks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="A folder of framework files to search first.",
+)
+@_PROJECT
+def list_frameworks(frameworks: Path | None, project: Path | None) -> None:
+    """List every framework guidebuild can see: id, version, title, where it came from.
+
+    Frameworks are looked for in this order, and the first of an id and version wins:
+    --frameworks DIR, the project's checklists/, installed packages (entry point group
+    guidebuild.frameworks), then the ones bundled with guidebuild.
+
+    \b
+    Examples:
+      guidebuild frameworks
+      guidebuild frameworks --frameworks ~/our-frameworks
+    """
+    from guidebuild.framework.loader import Catalogue
+    from guidebuild.report.pipeline import locate_resources
+
+    catalogue = Catalogue(locate_resources(frameworks, _project_if_any(project)).sources)
+    rows = [
+        (
+            f.id,
+            f.version,
+            f.title,
+            f"{source.label}: {source.folder}" + (" (not used: found earlier)" * hidden),
+        )
+        for f, source, hidden in catalogue.listing()
+    ]
+    if not rows:
+        from guidebuild.errors import InputError
+
+        raise InputError("no frameworks found; give a folder of them with --frameworks DIR")
+    widths = [max(len(row[i]) for row in (("id", "version", "title", ""), *rows)) for i in (0, 1)]
+    click.echo(f"{'id':<{widths[0]}}  {'version':<{widths[1]}}  title / from")
+    for framework_id, version, title, where in rows:
+        click.echo(f"{framework_id:<{widths[0]}}  {version:<{widths[1]}}  {title}")
+        click.echo(f"{'':<{widths[0]}}  {'':<{widths[1]}}  from {where}")
 
 
 # --- end assess ---

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidebuild.answers import SUFFIXES, read_answers
 from guidebuild.errors import InputError, Problem
-from guidebuild.framework.loader import Catalogue
+from guidebuild.framework.loader import Catalogue, Source, search_path
 from guidebuild.framework.scoring import Assessment, assess
 from guidebuild.report.data import SummaryRow, summary_row
 from guidebuild.resources import Templates
@@ -42,21 +42,16 @@ class ReportFormat(enum.StrEnum):
 class Resources(NamedTuple):
     """Where the frameworks and report templates are, and the project root if any."""
 
-    checklists: Path
+    sources: tuple[Source, ...]
+    """Where frameworks are looked for, in order."""
     templates: Templates
     root: Path | None
-    """The project root (for conf.py and ``_build/recommendations.json``), if found."""
+    """The project root (for conf.py and ``_build/recommendations.json``), if any."""
 
 
 def locate_resources(frameworks: Path | None = None, root: Path | None = None) -> Resources:
-    """The frameworks and templates of the project at ``root`` (None: outside any)."""
-    checkout = Path(__file__).resolve().parents[3]
-    base = root if root is not None and (root / "checklists").is_dir() else checkout
-    return Resources(
-        checklists=frameworks or base / "checklists",
-        templates=Templates(root),
-        root=root or (checkout if (checkout / "checklists").is_dir() else None),
-    )
+    """The frameworks and templates for the project at ``root`` (None: outside any)."""
+    return Resources(sources=search_path(frameworks, root), templates=Templates(root), root=root)
 
 
 @dataclass(frozen=True)
@@ -117,7 +112,7 @@ def expand_inputs(inputs: tuple[Path, ...]) -> list[Path]:
 class _Job(NamedTuple):
     """What a worker needs to score and render files; picklable."""
 
-    checklists: Path
+    sources: tuple[Source, ...]
     format: ReportFormat
     templates: Templates
     root: Path | None
@@ -130,16 +125,21 @@ class _Scorer:
 
     def __init__(self, job: _Job) -> None:
         self.job = job
-        self.catalogue = Catalogue(job.checklists)
+        self.catalogue = Catalogue(job.sources)
         self._markup: Any = None
+        self._links: Any = None
+
+    def links(self) -> Any:
+        """The recommendations' numbers, titles and links, read once."""
+        if self._links is None:
+            self._links = _recommendations(self.job)
+        return self._links
 
     def markup(self) -> Any:
         if self._markup is None:
             from guidebuild.report.markup import MarkupRenderer
 
-            self._markup = MarkupRenderer(
-                self.job.templates, self.job.format.value, _recommendations(self.job)
-            )
+            self._markup = MarkupRenderer(self.job.templates, self.job.format.value, self.links())
         return self._markup
 
     def assess_file(self, path: Path) -> Assessment:
@@ -154,7 +154,9 @@ class _Scorer:
         if fmt is ReportFormat.TEXT:
             from guidebuild.report.text import render_text
 
-            return render_text(assessment, color=self.job.color, comparison=comparison)
+            return render_text(
+                assessment, color=self.job.color, comparison=comparison, links=self.links()
+            )
         if fmt is ReportFormat.CSV:
             return None  # the summary row is the whole of a CSV row
         from guidebuild.report.data import assessment_to_dict
@@ -179,14 +181,20 @@ _Outcome = tuple[int, bool, Any]
 
 
 def _recommendations(job: _Job) -> Any:
-    from guidebuild.report.links import Recommendations, check_base_url
+    """Numbers, titles and links: the project's last build, else the shipped manifest."""
+    from guidebuild.report.links import RECOMMENDATIONS_FILE, Recommendations, check_base_url
 
     base = job.guidance_url
-    if base is None and job.root is not None and (job.root / "conf.py").is_file():
-        from guidebuild.project import load_settings
+    if job.root is not None and (job.root / RECOMMENDATIONS_FILE).is_file():
+        if base is None and (job.root / "conf.py").is_file():
+            from guidebuild.project import load_settings
 
-        base = load_settings(job.root).site_url or None
-    return Recommendations.load(job.root, check_base_url(base) if base else None)
+            base = load_settings(job.root).site_url or None
+        return Recommendations.load(job.root, check_base_url(base) if base else None)
+    manifest = Catalogue(job.sources).manifest()
+    if manifest is not None:
+        return Recommendations.from_file(manifest, check_base_url(base) if base else None)
+    return Recommendations({}, check_base_url(base) if base else None)
 
 
 _WORKER: _Scorer | None = None
@@ -239,7 +247,7 @@ def run_assess(options: AssessOptions) -> AssessOutcome:
         raise InputError("--baseline is shown in the text, json, html and md reports, not csv")
     resources = locate_resources(options.frameworks, options.project)
     job = _Job(
-        checklists=resources.checklists,
+        sources=resources.sources,
         format=fmt,
         templates=resources.templates,
         root=resources.root,

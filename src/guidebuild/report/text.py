@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from guidebuild.framework.compare import Comparison
     from guidebuild.framework.scoring import Assessment
     from guidebuild.report.data import SummaryRow
+    from guidebuild.report.links import Recommendations
 
 BAR_WIDTH = 20
 TOP_ACTIONS = 5
@@ -57,9 +58,13 @@ def _pct(percent: float | None) -> str:
 
 
 def render_text(
-    assessment: Assessment, *, color: bool = False, comparison: Comparison | None = None
+    assessment: Assessment,
+    *,
+    color: bool = False,
+    comparison: Comparison | None = None,
+    links: Recommendations | None = None,
 ) -> str:
-    """The terminal report of one assessment."""
+    """The terminal report of one assessment; ``links`` give recommendations' numbers."""
     style = _Style(color)
     scheme = assessment.answers.scheme
     lines = [
@@ -116,7 +121,10 @@ def render_text(
                 f"(now {action.counted_as.value})"
             )
             lines.append(f"    {action.text}")
-            lines.append(f"    Guidance: {', '.join(action.item.recommendations)}")
+            shown_recs = [
+                links.get(rec).label if links else rec for rec in action.item.recommendations
+            ]
+            lines.append(f"    Guidance: {'; '.join(shown_recs)}")
     else:
         lines.append("No actions: every item that applies is adequate or better.")
     if comparison is not None:
