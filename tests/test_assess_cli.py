@@ -42,7 +42,7 @@ domains:
         weight: 1
         descriptors: {weak: w, adequate: a, strong: s}
         action: Define mentoring.
-        recommendations: [define-mentoring; keep-mentoring-separate]
+        recommendations: [define-mentoring, keep-mentoring-separate]
   - id: resources
     title: Resources
     items:

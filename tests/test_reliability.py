@@ -221,7 +221,9 @@ CASES: dict[str, Case] = {
     ),
     "unknown command": Case(nothing, ("biuld",), 2, "No such command 'biuld'"),
     "check with two arguments": Case(nothing, ("check", ".", "."), 2, "unexpected extra argument"),
-    "check of a missing project": Case(nothing, ("check", "nowhere"), 2, "'nowhere' does not exist"),
+    "check of a missing project": Case(
+        nothing, ("check", "nowhere"), 2, "'nowhere' does not exist"
+    ),
 }
 
 
