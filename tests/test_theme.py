@@ -85,7 +85,7 @@ SOURCES = {
 
         .. [#note] A footnote.
 
-        .. [REF2004] A cited report, 2004.
+        .. [REF2004] Cited Authors (2004). A cited report.
 
         .. note:: An admonition.
 

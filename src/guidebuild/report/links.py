@@ -5,8 +5,8 @@ The build writes ``_build/recommendations.json`` (a list of ``{"id", "number", "
 there, reports show "6.3 Let mentees choose their mentor" and link it; outside a built
 project the manifest shipped beside the framework (``recommendations.json``, with the
 published guidance's address) does the same; without either they show the ID alone.
-Links need a base: ``--guidance-url``, ``guidebuild_site_url`` in conf.py, or the
-manifest's ``site_url``. Nothing here is read unless a report actually shows links.
+Links need a base, ``--guidance-url``, else the manifest's ``site_url``: conf.py is code,
+and ``assess`` never runs it. Nothing here is read unless a report actually shows links.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from guidebuild.errors import InputError
 
 RECOMMENDATIONS_FILE = Path("_build") / "recommendations.json"
 _SAFE_SCHEMES = ("http", "https", "file")
+MAX_MANIFEST_BYTES = 10 * 1024 * 1024
+"""Largest recommendations.json read: the guidance's is a few tens of KB."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,10 @@ class Recommendations:
         "recommendations": [...]}``: its site URL is the base of its links unless ``base``
         (``--guidance-url``) is given.
         """
+        from guidebuild.yamlsafe import read_bytes
+
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            raw = json.loads(read_bytes(path, max_bytes=MAX_MANIFEST_BYTES).decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
             message = f"{path}: not valid JSON ({error}); rebuild the guidance"
             raise InputError(message) from None

@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from guidebuild import __version__
 from guidebuild.resources import Templates
 from guidebuild.sphinxext.checklist import setup_checklist
+from guidebuild.sphinxext.citations import setup_citations
 from guidebuild.sphinxext.downloads import setup_downloads
 from guidebuild.sphinxext.frontmatter import setup_frontmatter
 from guidebuild.sphinxext.quality import setup_quality
@@ -60,8 +61,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("guidebuild_status", "draft", "env", str)
     app.add_config_value("guidebuild_organisation", "", "env", str)
     app.add_config_value("guidebuild_pdf_name", "guidance", "html", str)
-    app.add_config_value("guidebuild_contact", "", "env", str)
-    app.add_config_value("guidebuild_supersedes", "", "env", str)
     app.add_config_value("guidebuild_site_url", "", "html", str)
     # Set by `guidebuild build --draft/--final`; None means "follow guidebuild_status".
     app.add_config_value("guidebuild_draft", None, "env", (bool, type(None)))
@@ -78,6 +77,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_frontmatter(app)
     setup_downloads(app)
     setup_singlehtml(app)
+    setup_citations(app)
     setup_quality(app)
     return {
         "version": __version__,
