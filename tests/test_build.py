@@ -280,7 +280,8 @@ def test_single_page_ids_are_unique(built_tiny: Path) -> None:
 
 
 def test_pdf_structure_for_assistive_technology(make_project) -> None:  # type: ignore[no-untyped-def]
-    from guidebuild.check.pdf import structure_elements, text_outside_artifacts
+    from guidebuild.check.matterhorn import structure_elements
+    from guidebuild.check.pdf import text_outside_artifacts
 
     project = make_project("tiny")
     assert run_cli(project, "build", "-q", "--draft", "--no-html").exit_code == 0

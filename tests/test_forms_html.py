@@ -19,9 +19,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
 from guidebuild.cli import main
 from guidebuild.forms.html_form import render_html_form, write_html_form
+from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.framework.loader import load_framework
 from guidebuild.framework.model import Domain, Framework, Item, Rating
 from guidebuild.framework.scoring import assess

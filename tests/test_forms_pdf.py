@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from guidebuild.errors import BuildError
+from guidebuild.fields import SCHEME_FIELDS
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import SCHEME_FIELDS
 from guidebuild.forms.fonts import FIELD_FONT_FAMILY
 from guidebuild.forms.pdf_form import MAX_BYTES, write_pdf_form
 from guidebuild.framework.loader import Catalogue

@@ -17,8 +17,8 @@ from openpyxl import load_workbook
 
 from guidebuild.answers import read_answers
 from guidebuild.cli import main
+from guidebuild.fields import SCHEME_FIELDS
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import SCHEME_FIELDS
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework
 from tests.conftest import SEARCHED, assert_refused

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import pytest
 
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
+from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.framework.model import (
     Band,
     Descriptors,

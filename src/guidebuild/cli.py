@@ -388,9 +388,9 @@ def checklist(
       guidebuild checklist                         all four into _build/checklists/
       guidebuild checklist --format pdf --format xlsx --out dist/
     """
-    from guidebuild.build.pdf import human_size
     from guidebuild.forms import FORMATS, write_checklists
     from guidebuild.framework.loader import Catalogue
+    from guidebuild.pdf import human_size
     from guidebuild.report.pipeline import locate_resources
 
     root = _project_if_any(project)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
 from guidebuild.errors import InputError, Problem
+from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.yamlsafe import read_bytes
 
 if TYPE_CHECKING:

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guidebuild.build.fingerprint import Record, digest_files, tool_versions
-from guidebuild.build.pdf import refuse_remote_resources
 from guidebuild.build.publish import locked, replace_path, staging
 from guidebuild.errors import BuildError, InputError, Problem
+from guidebuild.pdf import refuse_remote_resources
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
 from guidebuild.resources import PRINT_THEME, SITE_THEME, Templates
@@ -321,7 +321,7 @@ def _pdf_branch(
     strict: bool,
 ) -> PdfOutcome:
     """The single page for the PDF, then the PDF itself, into the staging folder."""
-    from guidebuild.build.pdf import write_pdf
+    from guidebuild.pdf import write_pdf
 
     partial = BuildResult(out=out)
     _sphinx(
@@ -423,7 +423,7 @@ def _sphinx(
 
 def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResult) -> None:
     """Put the PDF and checklists in the site; write the PDF's size into every page."""
-    from guidebuild.build.pdf import human_size
+    from guidebuild.pdf import human_size
 
     size_text = ""
     downloads = site / DOWNLOADS

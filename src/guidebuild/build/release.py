@@ -132,7 +132,7 @@ def release_project(
             with progress.stage(f"Checking recommendation IDs against {previous}"):
                 check_previous(previous, result.recommendations, result.withdrawn)
         with progress.stage("Writing the archival PDF/A copy"):
-            from guidebuild.build.pdf import write_pdf
+            from guidebuild.pdf import write_pdf
 
             assert result.pdf_path is not None
             archive = result.pdf_path.with_name(f"{settings.pdf_name}-archive.pdf")

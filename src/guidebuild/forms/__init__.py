@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidebuild.errors import InputError
+from guidebuild.fields import checklist_name
 
 if TYPE_CHECKING:
     from guidebuild.framework.model import Framework
@@ -31,11 +32,6 @@ FORMATS = ("pdf", "xlsx", "html", "yaml")
 
 Writer = Callable[["Framework", Path, "int | None", "Templates | None"], None]
 """Writes one checklist to a path: (framework, target, epoch, template search path)."""
-
-
-def checklist_name(framework: Framework, fmt: str) -> str:
-    """``<id>-<version>-checklist.<ext>``, e.g. ``mentoring-schemes-1.0-checklist.pdf``."""
-    return f"{framework.id}-{framework.version}-checklist.{fmt}"
 
 
 def build_epoch(epoch: int | None = None) -> int | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from guidebuild.errors import BuildError, Problem
-from guidebuild.forms.fields import (
+from guidebuild.fields import (
     ANSWER_FIELDS,
     FRAMEWORK_FIELD,
     FRAMEWORK_INFO_KEY,
@@ -89,8 +89,8 @@ def render_form_html(
     framework: Framework, templates: Templates, font_url: str, created: str | None
 ) -> str:
     """The HTML the form is rendered from (also handy for looking at the layout)."""
-    from guidebuild.forms import checklist_name
-    from guidebuild.report.markup import environment
+    from guidebuild.fields import checklist_name
+    from guidebuild.templating import environment
 
     env = environment(templates.folders(TEMPLATE_KIND), "html")
     scale = [
@@ -151,7 +151,7 @@ def write_pdf_form(
     """
     from weasyprint import HTML
 
-    from guidebuild.build.pdf import make_fetcher, source_date_epoch
+    from guidebuild.pdf import make_fetcher, source_date_epoch
 
     templates = templates or Templates(None)
     page = templates.find(TEMPLATE_KIND, "checklist.html")
@@ -203,7 +203,7 @@ def _finisher(framework: Framework, font: Path) -> Any:
     """Touches WeasyPrint cannot make from HTML, applied before the PDF is written."""
     import pydyf
 
-    from guidebuild.build.pdf import mark_furniture_as_artifacts
+    from guidebuild.pdf import mark_furniture_as_artifacts
 
     def finish(document: Any, pdf: Any) -> None:
         mark_furniture_as_artifacts(document, pdf)

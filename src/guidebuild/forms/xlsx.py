@@ -12,7 +12,7 @@ Sheets, in order:
   a RAG status that the spreadsheet works out from the rating, as ``assess`` does.
 
 Header cells are named plainly, the header row is frozen, text wraps, and the cells to
-fill in are shaded. Readers find columns by their header (:mod:`guidebuild.forms.fields`),
+fill in are shaded. Readers find columns by their header (:mod:`guidebuild.fields`),
 so a user who inserts a column of their own does no harm.
 """
 
@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from guidebuild.forms.fields import (
+from guidebuild.fields import (
     ACTION_HEADERS,
     ACTIONS_SHEET,
     CUSTOM_PROPERTY,

@@ -13,7 +13,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from guidebuild.forms.fields import DATE_HINT, RATING_MEANINGS, SCHEME_FIELDS
+from guidebuild.fields import DATE_HINT, RATING_MEANINGS, SCHEME_FIELDS
 from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
 
 WIDTH = 92

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from guidebuild.answers.model import Answer, Answers
+from guidebuild.framework.answers import Answer, Answers
 from guidebuild.framework.model import (
     MAX_SCORE,
     Band,

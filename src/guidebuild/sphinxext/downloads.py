@@ -36,7 +36,7 @@ class DownloadList(SphinxDirective):
         rows.append((pdf_name, f"{self.config.project} (PDF)", "the whole guidance, to print"))
         checklists = Path(self.config.guidebuild_root) / "checklists"
         if checklists.is_dir():
-            from guidebuild.forms import checklist_name
+            from guidebuild.fields import checklist_name
             from guidebuild.framework.loader import Catalogue
 
             for path in sorted(checklists.glob("*.yaml")):

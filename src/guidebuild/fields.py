@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from guidebuild.framework.model import Rating
+from guidebuild.framework.model import Framework, Rating
 
 
 @dataclass(frozen=True)
@@ -141,3 +141,8 @@ def evidence_lines(text: str) -> list[str]:
 def normalise_newlines(text: str) -> str:
     """``\\r\\n`` and ``\\r`` (how PDF viewers write a new line) become ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def checklist_name(framework: Framework, fmt: str) -> str:
+    """``<id>-<version>-checklist.<ext>``, e.g. ``mentoring-schemes-1.0-checklist.pdf``."""
+    return f"{framework.id}-{framework.version}-checklist.{fmt}"
