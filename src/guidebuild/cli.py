@@ -17,6 +17,8 @@ import click
 
 from guidebuild import __version__
 from guidebuild.errors import GuidebuildError
+from guidebuild.formats import NAMES as CHECKLIST_NAMES
+from guidebuild.report.formats import REPORT_FORMATS
 from guidebuild.safetext import visible
 
 _ENVIRONMENT_ERRORS = frozenset(
@@ -356,7 +358,7 @@ def check(project: Path | None, quiet: bool) -> None:
 @click.option(
     "--format",
     "formats",
-    type=click.Choice(["pdf", "xlsx", "html", "yaml"]),
+    type=click.Choice(CHECKLIST_NAMES),
     multiple=True,
     help="A format to write; repeat it for several (default: all four).",
 )
@@ -469,7 +471,7 @@ def _progress_printer(quiet: bool) -> Any:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "html", "md", "csv"]),
+    type=click.Choice([kind.name for kind in REPORT_FORMATS]),
     default="text",
     show_default=True,
     help="Report format.",
@@ -541,7 +543,8 @@ def assess(
     import os
 
     from guidebuild.errors import CheckFailed
-    from guidebuild.report.pipeline import AssessOptions, ReportFormat, run_assess
+    from guidebuild.report.formats import ReportFormat
+    from guidebuild.report.pipeline import AssessOptions, run_assess
 
     color = _use_color(output, sys.stdout, os.environ)
     outcome = run_assess(

@@ -5,7 +5,8 @@ name alone. Each format has a reader that parses the file into the shape of a sc
 file plus a way to locate values; :func:`guidebuild.answers.build.build_answers` then
 checks that shape against the framework, so every format obeys the same rules. Readers for
 the PDF form (:mod:`guidebuild.answers.pdf`) and the workbook
-(:mod:`guidebuild.answers.xlsx`) sit beside the YAML one in ``_READERS``.
+(:mod:`guidebuild.answers.xlsx`) are named, beside the YAML one, in
+:mod:`guidebuild.formats`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidebuild.errors import InputError, Problem
+from guidebuild.formats import BY_NAME, READ_SUFFIXES, load
 from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.yamlsafe import read_bytes
 
@@ -32,8 +34,8 @@ __all__ = [
     "read_answers",
 ]
 
-SUFFIXES = (".yaml", ".yml", ".pdf", ".xlsx")
-"""File names a folder given to ``assess`` is searched for."""
+SUFFIXES = READ_SUFFIXES
+"""File names a folder given to ``assess`` is searched for (see :mod:`guidebuild.formats`)."""
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest file read at all; each reader then applies its own format's limit (YAML: 1 MB)."""
 
@@ -51,29 +53,10 @@ def detect_format(head: bytes) -> Format:
     return Format.YAML
 
 
-def _read_yaml(data: bytes, path: str) -> Located:
-    from guidebuild.yamlsafe import load_bytes
-
-    return load_bytes(data, path)
-
-
-def _read_pdf(data: bytes, path: str) -> Located:
-    from guidebuild.answers.pdf import read_pdf_form
-
-    return read_pdf_form(data, path)
-
-
-def _read_xlsx(data: bytes, path: str) -> Located:
-    from guidebuild.answers.xlsx import read_workbook
-
-    return read_workbook(data, path)
-
-
-_READERS: dict[Format, Callable[[bytes, str], Located]] = {
-    Format.YAML: _read_yaml,
-    Format.PDF: _read_pdf,
-    Format.XLSX: _read_xlsx,
-}
+def _reader(fmt: Format) -> Callable[[bytes, str], Located] | None:
+    """The reader the format registry names for ``fmt``, imported only now."""
+    reference = BY_NAME[fmt.value].reader
+    return load(reference) if reference else None
 
 
 def read_answers(
@@ -83,7 +66,7 @@ def read_answers(
     name = display or str(path)
     data = read_bytes(path, display=name, max_bytes=MAX_FILE_BYTES)
     fmt = detect_format(data[:8])
-    reader = _READERS.get(fmt)
+    reader = _reader(fmt)
     if reader is None:
         raise InputError(
             f"{name}: 1 problem",

@@ -52,8 +52,6 @@ class BuildOptions:
     previous: Path | None = None
     """An earlier recommendations.json whose IDs must still be accounted for."""
     verbose: bool = False
-    strict: bool = False
-    """Treat every Sphinx warning as an error (``guidebuild check``)."""
     force: bool = False
     """Build every requested output even if its inputs have not changed."""
     jobs: int = 0
@@ -119,7 +117,7 @@ def _build_locked(
     with staging(out) as stage_dir:
         pdf_job = None
         if do_pdf:
-            pdf_args = (settings, cache, stage_dir, out, common, options.strict)
+            pdf_args = (settings, cache, stage_dir, out, common)
             # The PDF (single page + WeasyPrint) is the long branch: on a machine with more
             # than one core it runs in a process of its own while the site and the checklists
             # are built here.
@@ -170,8 +168,7 @@ def _build_locked(
                     result.pdf_size,
                 )
             record.withdrawn = sorted(withdrawn)
-            if not options.strict:
-                record.save(cache)
+            record.save(cache)
     return _describe(result, out, settings, options)
 
 
@@ -202,14 +199,12 @@ def _what_changed(
     pdf_print = _fingerprint(settings, draft, "pdf") if options.pdf else ""
     html_print = _fingerprint(settings, draft, "html", pdf_print) if options.html else ""
     do_pdf = options.pdf and (
-        options.strict
-        or options.force
+        options.force
         or pdf_print != record.pdf
         or not (out / "pdf" / settings.pdf_filename).is_file()
     )
     do_html = options.html and (
-        options.strict
-        or options.force
+        options.force
         or html_print != record.html
         or not (out / "html" / "index.html").is_file()
     )
@@ -273,7 +268,6 @@ def _html_stage(
         doctrees=cache / "doctrees" / "html",
         overrides={**common, "guidebuild_pdf_href": pdf_href},
         status=status,
-        strict=options.strict,
         result=result,
     )
     manifest: list[dict[str, Any]] = json.loads((cache / "html" / MANIFEST_NAME).read_text("utf-8"))
@@ -318,7 +312,6 @@ def _pdf_branch(
     stage_dir: Path,
     out: Path,
     common: dict[str, Any],
-    strict: bool,
 ) -> PdfOutcome:
     """The single page for the PDF, then the PDF itself, into the staging folder."""
     from guidebuild.pdf import write_pdf
@@ -335,7 +328,6 @@ def _pdf_branch(
             "html_permalinks": False,
         },
         status=None,
-        strict=strict,
         result=partial,
     )
     pdf_dir = stage_dir / "pdf"
@@ -385,7 +377,6 @@ def _sphinx(
     doctrees: Path,
     overrides: dict[str, Any],
     status: TextIO | None,
-    strict: bool,
     result: BuildResult,
 ) -> Any:
     from guidebuild.build.sphinx import run_sphinx
@@ -412,7 +403,7 @@ def _sphinx(
     # The same warning comes from both builders: report it once.
     seen = {str(w) for w in result.warnings}
     result.warnings.extend(w for w in run.warnings if str(w) not in seen)
-    failures = run.errors + (run.warnings if strict else [])
+    failures = run.errors
     if failures:
         # Sphinx has already written pages; make the next build start clean so that no
         # broken page survives as "up to date".

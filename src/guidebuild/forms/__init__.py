@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from guidebuild.errors import InputError
 from guidebuild.fields import checklist_name
+from guidebuild.formats import BY_NAME, NAMES, load
 
 if TYPE_CHECKING:
     from guidebuild.framework.model import Framework
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
 
     Tpl = Templates | None
 
-FORMATS = ("pdf", "xlsx", "html", "yaml")
-"""Every checklist format, in the order they are written."""
+FORMATS = NAMES
+"""Every checklist format, in the order they are written (see :mod:`guidebuild.formats`)."""
 
 Writer = Callable[["Framework", Path, "int | None", "Templates | None"], None]
 """Writes one checklist to a path: (framework, target, epoch, template search path)."""
@@ -49,32 +50,32 @@ def build_epoch(epoch: int | None = None) -> int | None:
         ) from None
 
 
-def _pdf(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def write_pdf(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
     from guidebuild.forms.pdf_form import write_pdf_form
 
     write_pdf_form(framework, target, epoch=epoch, templates=templates)
 
 
-def _xlsx(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def write_xlsx(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
     from guidebuild.forms.xlsx import write_workbook
 
     write_workbook(framework, target, epoch=epoch)
 
 
-def _html(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def write_html(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
     from guidebuild.forms.html_form import write_html_form
 
     write_html_form(framework, target, templates=templates)
 
 
-def _yaml(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def write_yaml(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
     from guidebuild.forms.yaml_template import write_yaml_template
 
     write_yaml_template(framework, target, epoch=epoch)
 
 
-WRITERS: dict[str, Writer] = {"pdf": _pdf, "xlsx": _xlsx, "html": _html, "yaml": _yaml}
-"""Each format's writer. A writer may write ``target`` directly: it is a temporary file."""
+# Each format's writer (named in guidebuild.formats). A writer may write ``target``
+# directly: it is a temporary file.
 
 
 def write_checklists(
@@ -93,7 +94,7 @@ def write_checklists(
     :class:`InputError` for an unknown format.
     """
     wanted = list(dict.fromkeys(formats))
-    unknown = [fmt for fmt in wanted if fmt not in WRITERS]
+    unknown = [fmt for fmt in wanted if fmt not in BY_NAME]
     if unknown:
         raise InputError(
             f"unknown checklist format {', '.join(map(repr, unknown))}; "
@@ -107,7 +108,8 @@ def write_checklists(
     for fmt in FORMATS:
         if fmt in wanted:
             target = out_dir / checklist_name(framework, fmt)
-            write = functools.partial(_write, WRITERS[fmt], framework, stamp, templates)
+            writer: Writer = load(BY_NAME[fmt].writer)
+            write = functools.partial(_write, writer, framework, stamp, templates)
             write_atomically(target, write)
             written.append(target)
     return written

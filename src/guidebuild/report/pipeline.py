@@ -10,7 +10,6 @@ Only what the chosen format needs is imported: Jinja2 for html and md, csv for c
 from __future__ import annotations
 
 import contextlib
-import enum
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -23,6 +22,7 @@ from guidebuild.errors import InputError, Problem
 from guidebuild.framework.loader import Catalogue, Source, search_path
 from guidebuild.framework.scoring import Assessment, assess
 from guidebuild.report.data import SummaryRow, summary_row
+from guidebuild.report.formats import BY_FORMAT, REPORT_FORMATS, ReportFormat
 from guidebuild.resources import Templates
 
 if TYPE_CHECKING:
@@ -31,14 +31,6 @@ if TYPE_CHECKING:
 PARALLEL_FROM = 200
 """Batches of at least this many files are scored in worker processes."""
 _CHUNK = 64
-
-
-class ReportFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    HTML = "html"
-    MD = "md"
-    CSV = "csv"
 
 
 class Resources(NamedTuple):
@@ -250,8 +242,10 @@ def run_assess(options: AssessOptions) -> AssessOutcome:
         refuse_overwriting_inputs(options.output, [*files, *filter(None, [options.baseline])])
     if options.baseline is not None and len(files) > 1:
         raise InputError("--baseline compares one scheme file with an earlier one: give one file")
-    if options.baseline is not None and fmt is ReportFormat.CSV:
-        raise InputError("--baseline is shown in the text, json, html and md reports, not csv")
+    if options.baseline is not None and not BY_FORMAT[fmt].baseline:
+        names = [kind.name for kind in REPORT_FORMATS if kind.baseline]
+        shown = ", ".join(names[:-1]) + " and " + names[-1]
+        raise InputError(f"--baseline is shown in the {shown} reports, not {fmt.value}")
     resources = locate_resources(options.frameworks, options.project)
     job = _Job(
         sources=resources.sources,
@@ -335,28 +329,39 @@ def _assemble(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces
 
 
 def _render(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    from guidebuild.formats import load
+
+    render: Callable[[_Scorer, list[SummaryRow], list[Any]], str] = load(BY_FORMAT[fmt].renderer)
+    return render(scorer, rows, pieces)
+
+
+def render_text_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    from guidebuild.report.text import render_summary_text
+
+    text = "\n".join(pieces)
+    if len(rows) > 1:
+        text += "\n" + render_summary_text(rows, color=scorer.job.color)
+    return text
+
+
+def render_json_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    import json
+
+    from guidebuild.report.data import summary_to_dict
+
     batch = len(rows) > 1
-    if fmt is ReportFormat.TEXT:
-        from guidebuild.report.text import render_summary_text
+    document: Any = {"results": pieces, "summary": summary_to_dict(rows)} if batch else pieces[0]
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
-        text = "\n".join(pieces)
-        if batch:
-            text += "\n" + render_summary_text(rows, color=scorer.job.color)
-        return text
-    if fmt is ReportFormat.JSON:
-        import json
 
-        from guidebuild.report.data import summary_to_dict
+def render_csv_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    from guidebuild.report.csv_report import render_csv
 
-        document: Any = (
-            {"results": pieces, "summary": summary_to_dict(rows)} if batch else pieces[0]
-        )
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    if fmt is ReportFormat.CSV:
-        from guidebuild.report.csv_report import render_csv
+    return render_csv(rows)
 
-        return render_csv(rows)
-    return str(scorer.markup().page(pieces, rows if batch else None))
+
+def render_markup_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    return str(scorer.markup().page(pieces, rows if len(rows) > 1 else None))
 
 
 def refuse_overwriting_inputs(output: Path, inputs: list[Path]) -> None:
