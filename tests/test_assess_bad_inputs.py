@@ -210,6 +210,6 @@ def test_a_folder_without_scheme_files(tmp_path: Path) -> None:
     result = run(str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {tmp_path}: no scheme files in this folder (looked for *.yaml, *.yml, *.pdf, "
-        "*.xlsx)\n"
+        f"Error: {tmp_path}: no scheme files in this folder (looked for *.pdf, *.xlsx, *.yaml, "
+        "*.yml)\n"
     )

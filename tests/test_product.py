@@ -93,16 +93,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
     )
-    # The dependencies: links to this environment's packages, minus guidebuild itself and
-    # every .pth file (the editable install is one), on the new environment's path.
-    deps = base / "deps"
-    deps.mkdir()
+    # The dependencies: this environment's site-packages, on the new one's path through a
+    # .pth line. Python processes .pth files only in its own site folders, so the editable
+    # install's .pth (which would put the repository's src/ on the path) stays inert, and
+    # the wheel's copy in the new environment's own site-packages is the one imported.
     ours = Path(sysconfig.get_paths()["purelib"])
-    for entry in ours.iterdir():
-        name = entry.name.lower()
-        if name.startswith(("guidebuild", "_guidebuild", "__editable__")) or name.endswith(".pth"):
-            continue
-        (deps / entry.name).symlink_to(entry)
     site = Path(
         subprocess.run(
             [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -111,7 +106,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             text=True,
         ).stdout.strip()
     )
-    (site / "deps.pth").write_text(f"{deps}\n", encoding="utf-8")
+    (site / "deps.pth").write_text(f"{ours}\n", encoding="utf-8")
     return env / "bin"
 
 
