@@ -6,7 +6,7 @@ their mentor" with a link to the published guidance. The shipped copy is generat
 edited: checklists/*.yaml is the one source of each framework, and the build's
 recommendations.json the one source of the numbers and titles.
 
-    guidebuild build --no-pdf && python scripts/bundle_frameworks.py
+    make frameworks      # guidebuild build --no-pdf, then this script
     python scripts/bundle_frameworks.py --check     # exit 1 if the shipped copy is stale
 
 tests/test_product.py runs --check against a fresh build.

@@ -24,6 +24,8 @@ import yaml
 from click.testing import CliRunner
 
 from guidebuild.cli import main
+from guidebuild.fields import checklist_name
+from guidebuild.formats import NAMES
 from guidebuild.framework.loader import MANIFEST_NAME, Catalogue, search_path
 from guidebuild.resources import package_dir
 from tests.conftest import REPO, run_cli
@@ -169,10 +171,9 @@ def test_an_organiser_with_only_the_wheel(installed: Path, tmp_path: Path) -> No
     formats = {m for c in commands for m in re.findall(r"-f (\w+)", c)}
     assert formats == {"html", "md", "json", "csv"}  # and text, the default
     assert any(re.fullmatch(r"guidebuild assess \S+\.yaml", c) for c in commands)
+    bundled = Catalogue(search_path(None, None)).default()
     written = sorted(p.name for p in (folder / "_build" / "checklists").iterdir())
-    assert written == [
-        f"mentoring-schemes-1.0-checklist.{f}" for f in ("html", "pdf", "xlsx", "yaml")
-    ]
+    assert written == sorted(checklist_name(bundled, fmt) for fmt in NAMES)
     for name in ("report.html", "report.md", "all.csv", "scheme.schema.json"):
         assert (folder / name).stat().st_size > 0, name
     # The report names recommendations by number and title, from the shipped manifest.
@@ -181,20 +182,22 @@ def test_an_organiser_with_only_the_wheel(installed: Path, tmp_path: Path) -> No
     shown = [r for r in manifest["recommendations"] if f"{r['number']} {r['title']}" in text]
     assert shown, text
     listed = run["guidebuild frameworks"].stdout.splitlines()
-    assert listed[1].split()[:2] == ["mentoring-schemes", "1.0"]
-    assert listed[2].split()[:2] == ["from", "bundled:"]
-    assert str(installed.parent) in listed[2]
+    row = listed.index(
+        next(line for line in listed if line.split()[:2] == [bundled.id, bundled.version])
+    )
+    assert listed[row + 1].split()[:2] == ["from", "bundled:"]
+    assert str(installed.parent) in listed[row + 1]
 
     # Every filled form assesses with the installed framework alone.
     forms = folder / "_build" / "checklists"
-    data = yaml.safe_load((EXAMPLES / "strong.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((folder / "scheme.yaml").read_text(encoding="utf-8"))
     fill_pypdf(
-        forms / "mentoring-schemes-1.0-checklist.pdf",
+        forms / checklist_name(bundled, "pdf"),
         pdf_values(data["scheme"], data["answers"]),
         folder / "filled.pdf",
     )
     fill_workbook(
-        forms / "mentoring-schemes-1.0-checklist.xlsx",
+        forms / checklist_name(bundled, "xlsx"),
         data["scheme"],
         data["answers"],
         folder / "filled.xlsx",
@@ -301,7 +304,8 @@ def test_frameworks_lists_every_source_in_order(tmp_path: Path) -> None:
 
 def test_the_bundled_framework_is_found_outside_any_project(tmp_path: Path) -> None:
     catalogue = Catalogue(search_path(None, None))
-    assert catalogue.keys() == ["mentoring-schemes@1.0"]
+    # The bundled copy is this repository's checklists/, generated.
+    assert catalogue.keys() == Catalogue(REPO / "checklists").keys()
     assert catalogue.manifest() == package_dir("frameworks") / MANIFEST_NAME
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(tmp_path)
@@ -340,7 +344,7 @@ def test_the_shipped_frameworks_are_generated_from_checklists(guidance: Path) ->
         text=True,
         check=False,
     )
-    assert done.returncode == 0, f"run scripts/bundle_frameworks.py: {done.stdout}"
+    assert done.returncode == 0, f"stale; run `make frameworks`: {done.stdout}"
 
 
 # -- guidebuild new -----------------------------------------------------------------------------
