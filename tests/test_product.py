@@ -399,7 +399,8 @@ def test_a_new_project_builds_checks_and_assesses(tmp_path: Path) -> None:
     target = tmp_path / "ours"
     assert CliRunner().invoke(main, ["new", str(target)]).exit_code == 0
     # The project as an argument, from elsewhere.
-    assert run_cli(tmp_path, "build", "-q", "ours").exit_code == 0
+    built = run_cli(tmp_path, "build", "-q", "ours")
+    assert built.exit_code == 0, built.output
     check = run_cli(tmp_path, "check", "-q", "ours")
     assert check.exit_code == 0, check.output
     assessed = run_cli(target, "assess", "checklists/examples/example.yaml")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +151,7 @@ def write_pdf_form(
     the form grows beyond :data:`MAX_BYTES`.
     """
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     from guidebuild.pdf import make_fetcher, source_date_epoch
 
@@ -167,6 +169,11 @@ def write_pdf_form(
     previous_level = weasy_logger.level
     # Refused fetches are reported below with the template that asked for them.
     weasy_logger.setLevel(logging.CRITICAL)
+    # The form's @font-face makes WeasyPrint write a font folder in the system's temporary
+    # folder, which it removes only when the configuration is garbage-collected: perhaps
+    # during a later build's sandboxed PDF, which then refuses (and fails on) that removal.
+    # So the folder is removed here, at once.
+    font_config = FontConfiguration()
     try:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fonts-") as fonts:
             font = write_field_font(Path(fonts))
@@ -181,11 +188,15 @@ def write_pdf_form(
                 string=html,
                 base_url=(base / "checklist.html").as_uri(),
                 url_fetcher=fetcher,
-            ).render(**options)
+            ).render(font_config=font_config, **options)
             with source_date_epoch(epoch):
                 document.write_pdf(target, finisher=_finisher(framework, font), **options)
     finally:
         weasy_logger.setLevel(previous_level)
+        folder = font_config._folder
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            font_config._folder = None
     if refused:
         raise BuildError(
             "the PDF form's template asks for files outside its folder or on the network",
