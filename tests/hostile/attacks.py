@@ -215,3 +215,22 @@ def _pdf_holds(path: Path) -> bool:
         if SECRET.encode() in inflated:
             return True
     return False
+
+
+def conf_extra_path(project: Path, secrets: Path) -> None:
+    """conf.py's html_extra_path naming a folder outside the project."""
+    with (project / "conf.py").open("a") as conf:
+        conf.write(f"\nhtml_extra_path = [{str(secrets / 'tree')!r}]\n")
+
+
+def conf_intersphinx(project: Path, secrets: Path) -> None:
+    """conf.py asking intersphinx for an inventory on the network."""
+    with (project / "conf.py").open("a") as conf:
+        conf.write(
+            '\nextensions = [*extensions, "sphinx.ext.intersphinx"]\n'
+            'intersphinx_mapping = {"py": ("http://127.0.0.1:9/", None)}\n'
+        )
+
+
+CONF_ATTACKS: dict[str, Attack] = {a.__name__: a for a in (conf_extra_path, conf_intersphinx)}
+"""Settings in conf.py (trusted code) that would still reach outside: refused as well."""
