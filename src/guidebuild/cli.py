@@ -74,6 +74,14 @@ def _project_root(start: Path | None = None) -> Path:
     return find_root(start or Path.cwd())
 
 
+def _project_if_any(start: Path | None = None) -> Path | None:
+    """The project at or above ``start`` (default: here), or None: assess works anywhere."""
+    try:
+        return _project_root(start)
+    except GuidebuildError:
+        return None
+
+
 # --- build ------------------------------------------------------------------------------
 
 
@@ -268,8 +276,13 @@ def check(quiet: bool) -> None:
     from guidebuild.check.runner import check_project
     from guidebuild.errors import CheckFailed
     from guidebuild.progress import Progress
+    from guidebuild.project import load_settings
 
-    problems = check_project(_project_root(), Progress.for_stream(sys.stderr, quiet=quiet))
+    root = _project_root()
+    # Not failures: the values are the editor's to supply, and nobody may make them up.
+    for missing in load_settings(root).missing_for_final():
+        click.echo(f"warning: conf.py: a final edition should set {missing}", err=True)
+    problems = check_project(root, Progress.for_stream(sys.stderr, quiet=quiet))
     if problems:
         raise CheckFailed(f"{len(problems)} problem(s) to fix before publishing", tuple(problems))
     if not quiet:
@@ -321,10 +334,14 @@ def checklist(
     from guidebuild.framework.loader import Catalogue
     from guidebuild.report.pipeline import locate_resources
 
-    resources = locate_resources(frameworks)
+    project = _project_if_any()
+    resources = locate_resources(frameworks, project)
     framework = Catalogue(resources.checklists).default()
-    out_dir = out or (resources.root or Path.cwd()) / "_build" / "checklists"
-    for path in write_checklists(framework, out_dir, formats or FORMATS):
+    out_dir = out or (project or Path.cwd()) / "_build" / "checklists"
+    written = write_checklists(
+        framework, out_dir, formats or FORMATS, templates=resources.templates
+    )
+    for path in written:
         if not quiet:
             click.echo(f"{path} ({human_size(path.stat().st_size)})")
 
@@ -476,6 +493,7 @@ def assess(
             baseline=baseline,
             fail_under=fail_under,
             frameworks=frameworks,
+            project=_project_if_any(),
             guidance_url=guidance_url,
             color=color,
             jobs=jobs,
@@ -524,7 +542,7 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
     from guidebuild.framework.schema import scheme_schema
     from guidebuild.report.pipeline import locate_resources
 
-    catalogue = Catalogue(locate_resources(frameworks).checklists)
+    catalogue = Catalogue(locate_resources(frameworks, _project_if_any()).checklists)
     if key is None:
         framework = catalogue.default()
     else:

@@ -42,7 +42,9 @@ def wide_rows(source: Path, target: Path, rows: int = 3000) -> Path:
     """Rows with one cell in the last column (XFD): a reader filling the gaps makes 16,384."""
 
     def change(xml: bytes) -> bytes:
-        extra = "".join(f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(1000, 1000 + rows))
+        extra = "".join(
+            f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(1000, 1000 + rows)
+        )
         return xml.replace(b"</sheetData>", extra.encode() + b"</sheetData>")
 
     return _rewrite(source, target, ITEMS_SHEET, change)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +129,170 @@ _REFERRING = {".rst", ".css", ".html", ".txt", ".py", ".svg"}
 """Sources that can name a resource: pages, stylesheets, templates, drawings."""
 
 
+# How many dots in a row make a leader rather than punctuation ("..." stays text).
+LEADER_RUN = 4
+SINGLE_GLYPH = re.compile(rb"\[<[0-9a-f]{2,4}>-?[0-9.]*\] TJ")
+
+
+def _single_glyph(window: list[Any]) -> tuple[bytes, bytes] | None:
+    """(glyph, line) if ``window`` is one tagged text sequence showing a single glyph."""
+    if len(window) < 9:
+        return None
+    tag, properties, bdc, bt, tm, _tf, tj, et, emc = window
+    if not (
+        tag == "/Span"
+        and bdc == b"BDC"
+        and isinstance(properties, dict)
+        and "MCID" in properties
+        and (bt, et, emc) == (b"BT", b"ET", b"EMC")
+        and isinstance(tm, bytes)
+        and isinstance(tj, bytes)
+        and SINGLE_GLYPH.fullmatch(tj)
+    ):
+        return None
+    return tj, tm.split()[-2]  # the glyph, and the line (y of the text matrix)
+
+
+def _leader_runs(operations: list[Any]) -> list[tuple[int, int]]:
+    """(position, MCID) of each dot of the contents' dot leaders in a page's operations.
+
+    WeasyPrint 70 draws ``leader(".")`` as one marked-content sequence per dot, tagged as
+    text: ``/Span <</MCID n>> BDC BT <Tm> <Tf> [<glyph>0] TJ ET EMC``, one after another.
+    A run of such sequences showing the same glyph on the same line is a leader; a lone
+    full stop after a link is not.
+    """
+    found: list[tuple[int, int]] = []
+    position = 0
+    while position < len(operations):
+        key = _single_glyph(operations[position : position + 9])
+        if key is None:
+            position += 1
+            continue
+        run = [position]
+        while _single_glyph(operations[run[-1] + 9 : run[-1] + 18]) == key:
+            run.append(run[-1] + 9)
+        if len(run) >= LEADER_RUN:
+            found.extend((at, operations[at + 1]["MCID"]) for at in run)
+        position = run[-1] + 9
+    return found
+
+
+def mark_leaders_as_artifacts(pdf: Any) -> int:
+    """The contents' dot leaders become artifacts, so screen readers do not read the dots.
+
+    Each dot's marked content becomes ``/Artifact BMC``, and its MCID leaves the structure
+    element that held it and the page's entry in the parent tree. Returns the dots marked.
+    """
+    objects = pdf.objects
+    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    if root_number is None:
+        return 0
+    parent_tree = objects[_number(objects[root_number]["ParentTree"]) or 0]
+    nums = parent_tree["Nums"]
+    by_page = dict(zip(nums[::2], nums[1::2], strict=True))
+    kids = pdf.pages["Kids"]
+    marked = 0
+    for index in range(len(kids) // 3):
+        page = objects[kids[index * 3]]
+        stream = objects[_number(page["Contents"]) or 0]
+        operations = stream.stream
+        parents = by_page.get(index)
+        for position, mcid in _leader_runs(operations):
+            operations[position : position + 3] = ["/Artifact", b"", b"BMC"]
+            marked += 1
+            if not isinstance(parents, list) or mcid >= len(parents):
+                continue
+            element_number = _number(parents[mcid])
+            if element_number is not None:
+                element = objects[element_number]
+                k = element.get("K")
+                if isinstance(k, list) and mcid in k:
+                    k.remove(mcid)
+            parents[mcid] = "null"  # pydyf writes a str as it is
+    return marked
+
+
+def links_own_their_annotations(pdf: Any) -> int:
+    """Every link annotation belongs to its Link structure element (Matterhorn 28-011).
+
+    WeasyPrint 70 can give a link's annotation to a Span inside the link (the text of a
+    citation, say) as its parent; the annotation and its object reference move up to the
+    Link. Returns how many were moved.
+    """
+    objects = pdf.objects
+    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    if root_number is None:
+        return 0
+    nums = objects[_number(objects[root_number]["ParentTree"]) or 0]["Nums"]
+    moved = 0
+    for index in range(1, len(nums), 2):
+        number = _number(nums[index])
+        if number is None or objects[number].get("S") == "/Link":
+            continue
+        element = objects[number]
+        link = element
+        while link is not None and link.get("S") not in ("/Link", "/Document"):
+            parent = _number(link.get("P"))
+            link = objects[parent] if parent is not None else None
+        if link is None or link.get("S") != "/Link":
+            continue
+        kids = element.get("K")
+        references = [
+            k
+            for k in kids
+            if _number(k) is not None and objects[_number(k) or 0].get("Type") == "/OBJR"
+        ]
+        if not references:
+            continue
+        for reference in references:
+            kids.remove(reference)
+            link_kids = link.get("K")
+            if isinstance(link_kids, list):
+                link_kids.append(reference)
+        nums[index] = link.reference
+        moved += 1
+    return moved
+
+
+def scope_header_cells(pdf: Any) -> None:
+    """Give each header cell a Scope (Matterhorn 15-003): Column in a head, else Row.
+
+    WeasyPrint 70 writes TH without Scope and data cells without Headers, so a screen
+    reader cannot tell which cells a header labels.
+    """
+    objects = pdf.objects
+    for element in objects:
+        if not isinstance(element, dict) or element.get("S") != "/TH":
+            continue
+        row = objects[_number(element.get("P")) or 0]
+        group = objects[_number(row.get("P")) or 0] if isinstance(row, dict) else None
+        head = isinstance(group, dict) and group.get("S") == "/THead"
+        attributes = element.get("A")
+        if isinstance(attributes, dict):
+            attributes["Scope"] = "/Column" if head else "/Row"
+
+
+def open_with_outlines(pdf: Any) -> None:
+    """Open with the bookmarks shown and the title in the window bar (PDF/UA, Matterhorn 07)."""
+    import pydyf
+
+    pdf.catalog["PageMode"] = "/UseOutlines"
+    preferences = pdf.catalog.get("ViewerPreferences")
+    if not isinstance(preferences, dict):
+        preferences = pydyf.Dictionary()
+        pdf.catalog["ViewerPreferences"] = preferences
+    preferences["DisplayDocTitle"] = "true"
+
+
+def finish_pdf(document: Any, pdf: Any) -> None:
+    """The WeasyPrint finisher: artifacts for furniture and leaders, how the PDF opens."""
+    mark_furniture_as_artifacts(document, pdf)
+    mark_leaders_as_artifacts(pdf)
+    links_own_their_annotations(pdf)
+    scope_header_cells(pdf)
+    open_with_outlines(pdf)
+
+
 def find_referrers(
     url: str, search: tuple[Path, ...], copies: tuple[Path, ...] = ()
 ) -> list[Problem]:
@@ -196,7 +361,7 @@ def write_pdf(
                     target,
                     pdf_variant=variant,
                     pdf_tags=True,
-                    finisher=mark_furniture_as_artifacts,
+                    finisher=finish_pdf,
                 )
         if refused:
             problems: list[Problem] = []

@@ -30,6 +30,7 @@ from guidebuild.build.publish import locked, replace_path, staging
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
+from guidebuild.resources import PRINT_THEME, SITE_THEME, Templates
 from guidebuild.sandbox import check_output, check_sources
 
 PDF_SIZE_MARKER = "@@GB_PDF_SIZE@@"
@@ -217,8 +218,9 @@ def _what_changed(
 
 def _fingerprint(settings: Settings, draft: bool, output: str, *more: str) -> str:
     # The appendix of both is rendered from the framework; the PDF branch also writes the
-    # fillable checklists from templates/forms.
-    templates = ["theme"] if output == "html" else ["pdf", "forms"]
+    # fillable checklists from templates/forms. (The package's own templates and themes
+    # count in tool_versions, with its code.)
+    templates = [SITE_THEME] if output == "html" else [PRINT_THEME, "forms"]
     return digest_files(
         [
             settings.root / "conf.py",
@@ -329,8 +331,7 @@ def _pdf_branch(
         doctrees=cache / "doctrees" / "singlehtml",
         overrides={
             **common,
-            "html_theme": "pdf",
-            "html_theme_path": [str(settings.templates_dir)],
+            "html_theme": PRINT_THEME,
             "html_permalinks": False,
         },
         status=None,
@@ -363,7 +364,11 @@ def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
 
     written = []
     for framework in Catalogue(settings.checklists_dir).all():
-        written.extend(write_checklists(framework, folder, epoch=epoch_of(settings)))
+        written.extend(
+            write_checklists(
+                framework, folder, epoch=epoch_of(settings), templates=Templates(settings.root)
+            )
+        )
     return written
 
 

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidebuild.answers import SUFFIXES, read_answers
-from guidebuild.errors import GuidebuildError, InputError, Problem
+from guidebuild.errors import InputError, Problem
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.scoring import Assessment, assess
 from guidebuild.report.data import SummaryRow, summary_row
+from guidebuild.resources import Templates
 
 if TYPE_CHECKING:
     from guidebuild.framework.compare import Comparison
@@ -44,28 +45,20 @@ class Resources(NamedTuple):
     """Where the frameworks and report templates are, and the project root if any."""
 
     checklists: Path
-    templates: Path
+    templates: Templates
     root: Path | None
     """The project root (for ``_build/recommendations.json``), if found."""
 
 
-def locate_resources(frameworks: Path | None = None, start: Path | None = None) -> Resources:
-    """Find ``checklists/`` and ``templates/``: the project's, else this checkout's."""
-    from guidebuild.project import find_root
-
-    root: Path | None
-    try:
-        root = find_root(start or Path.cwd())
-    except GuidebuildError:
-        root = None
+def locate_resources(frameworks: Path | None = None, root: Path | None = None) -> Resources:
+    """The frameworks and templates of the project at ``root`` (None: outside any)."""
     checkout = Path(__file__).resolve().parents[3]
     base = root if root is not None and (root / "checklists").is_dir() else checkout
-    # Always guidebuild's own report templates: a template can run code (Jinja2 reaches
-    # Python objects), and assess never runs code from the folder it is run in.
-    templates = checkout / "templates"
     return Resources(
         checklists=frameworks or base / "checklists",
-        templates=templates,
+        # Always guidebuild's own report templates: a template can run code (Jinja2 reaches
+        # Python objects), and assess never runs code from the folder it is run in.
+        templates=Templates(None),
         root=root or (checkout if (checkout / "checklists").is_dir() else None),
     )
 
@@ -81,6 +74,8 @@ class AssessOptions:
     fail_under: float | None = None
     frameworks: Path | None = None
     """A folder of framework files instead of the project's ``checklists/``."""
+    project: Path | None = None
+    """The project root (its templates, checklists and build), if assessing in one."""
     guidance_url: str | None = None
     """Base URL of the published guidance, for links; else none (assess never runs conf.py)."""
     color: bool = False
@@ -128,7 +123,7 @@ class _Job(NamedTuple):
 
     checklists: Path
     format: ReportFormat
-    templates: Path
+    templates: Templates
     root: Path | None
     guidance_url: str | None
     color: bool
@@ -245,7 +240,7 @@ def run_assess(options: AssessOptions) -> AssessOutcome:
         raise InputError("--baseline compares one scheme file with an earlier one: give one file")
     if options.baseline is not None and fmt is ReportFormat.CSV:
         raise InputError("--baseline is shown in the text, json, html and md reports, not csv")
-    resources = locate_resources(options.frameworks)
+    resources = locate_resources(options.frameworks, options.project)
     job = _Job(
         checklists=resources.checklists,
         format=fmt,
