@@ -141,9 +141,9 @@ def figure_relative(project: Path, secrets: Path) -> None:
 
 
 def theme_static_symlink(project: Path, secrets: Path) -> None:
-    # The theme's own static folder (its CSS is copied into every site's _static/).
-    theme_css = next(project.glob("templates/**/static/guidebuild.css"))
-    static = theme_css.parent
+    # The project's override of the site theme's static files (copied into _static/).
+    static = project / "templates" / "guidebuild" / "static"
+    static.mkdir(parents=True, exist_ok=True)
     (static / "extra.css").symlink_to(secrets / "secret.css")
 
 
