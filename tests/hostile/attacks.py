@@ -187,6 +187,8 @@ ALL: dict[str, Attack] = {
     )
 }
 """Every attack, by name."""
+SPECIAL = ("fifo_source", "dev_zero_source")
+"""The attacks that make an unbounded reader hang rather than leak."""
 
 
 def leaked(out: Path) -> list[Path]:
