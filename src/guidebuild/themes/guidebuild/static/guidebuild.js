@@ -200,11 +200,23 @@
   // layout on phones (guidebuild.css), and say the table roles outright, since a table
   // shown as blocks is no longer announced as a table otherwise.
   const setUpStackedTables = () => {
+    let captions = 0;
     document.querySelectorAll("main table").forEach((table) => {
       const head = table.tHead && table.tHead.rows[0];
       if (!head) return;
       const labels = Array.from(head.cells, (cell) => cell.textContent.trim());
       table.setAttribute("role", "table");
+      // A role="table" may hold only rows and row groups: its caption moves out, just
+      // above it, and names it.
+      if (table.caption) {
+        const label = document.createElement("p");
+        label.className = "gb-table-caption";
+        label.id = `${table.id || "gb-table"}-caption-${++captions}`;
+        label.append(...table.caption.childNodes);
+        table.caption.remove();
+        table.before(label);
+        table.setAttribute("aria-labelledby", label.id);
+      }
       table.querySelectorAll("thead, tbody, tfoot").forEach((group) => group.setAttribute("role", "rowgroup"));
       Array.from(table.rows).forEach((row) => {
         row.setAttribute("role", "row");
