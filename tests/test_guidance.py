@@ -94,6 +94,8 @@ def test_recommendations_have_permanent_unique_ids(guidance: Path) -> None:
     ids = [entry["id"] for entry in data]
     assert 25 <= len(ids) <= MAX_RECOMMENDATIONS
     assert len(set(ids)) == len(ids)
+    titles = [entry["title"] for entry in data]
+    assert len(set(titles)) == len(titles), "each recommendation is distinct"
     # A first edition tags nothing: every recommendation is new, so a tag would be noise.
     assert [entry["id"] for entry in data if entry["status"]] == []
     assert "[new 2004]" not in site_text(guidance)

@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,20 @@ import click
 
 from guidebuild import __version__
 from guidebuild.errors import GuidebuildError
+from guidebuild.safetext import visible
+
+_ENVIRONMENT_ERRORS = frozenset(
+    {
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EFBIG,
+        errno.ENAMETOOLONG,
+    }
+)
+"""Errors of the machine, not of guidebuild, that any command may meet while writing."""
 
 
 class _Group(click.Group):
@@ -25,8 +40,18 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GuidebuildError as error:
-            click.echo(f"Error: {error}", err=True)
+            # Messages quote user input (file names, values): no control character of it
+            # may reach the terminal.
+            click.echo(f"Error: {visible(str(error))}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:
+            # A full disk, a folder we may not write, a name too long: the machine's
+            # state, not a bug of ours, so a message rather than a traceback.
+            if error.errno not in _ENVIRONMENT_ERRORS:
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"Error: {visible(where)}{error.strerror}", err=True)
+            ctx.exit(2)
 
 
 @click.group(
@@ -130,9 +155,9 @@ def build(
     )
     if not quiet:
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {visible(str(warning))}", err=True)
         for note in result.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {visible(note)}", err=True)
     if result.html_dir:
         progress.say(f"Site: {result.html_dir / 'index.html'}")
     if result.pdf_path:
@@ -415,7 +440,7 @@ def _progress_printer(quiet: bool) -> Any:
     "--guidance-url",
     type=_GuidanceUrl(),
     default=None,
-    help="Base URL of the published guidance for links (default: guidebuild_site_url).",
+    help="Base URL of the published guidance for links (default: no links).",
 )
 @click.option(
     "--frameworks",
@@ -478,10 +503,10 @@ def assess(
     if outcome.written is None:
         click.echo(outcome.report, nl=False, color=color)
     elif not quiet:
-        click.echo(f"Report written to {outcome.written}", err=True)
+        click.echo(f"Report written to {visible(str(outcome.written))}", err=True)
     if outcome.below_threshold:
         below = outcome.below_threshold
-        listed = ", ".join(f"{row.source} ({row.percent:.1f}%)" for row in below[:10])
+        listed = ", ".join(f"{visible(row.source)} ({row.percent:.1f}%)" for row in below[:10])
         more = f" and {len(below) - 10} more" if len(below) > 10 else ""
         count = "" if len(outcome.results) == 1 else f"{len(below)} of {len(outcome.results)} "
         raise CheckFailed(f"{count}below --fail-under {fail_under:g}%: {listed}{more}")

@@ -187,8 +187,26 @@ def read_conf(root: Path) -> dict[str, Any]:
             (Problem(path, error.msg or "syntax error", error.lineno, error.offset),),
         ) from None
     # conf.py is the project's own configuration, executed exactly as sphinx-build would.
-    exec(code, namespace)  # noqa: S102
+    try:
+        exec(code, namespace)  # noqa: S102
+    except Exception as error:  # any error of the user's code is reported, located
+        line = _conf_line(error, str(path))
+        raise InputError(
+            "conf.py stops with an error",
+            (Problem(path, f"{type(error).__name__}: {error}", line),),
+        ) from None
     return namespace
+
+
+def _conf_line(error: BaseException, filename: str) -> int | None:
+    """The line of conf.py where ``error`` was raised (the innermost frame in it)."""
+    line = None
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == filename:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
 
 
 def load_settings(root: Path) -> Settings:

@@ -125,6 +125,10 @@ def mark_furniture_as_artifacts(document: Any, pdf: Any) -> None:
                 operations[position : position + 3] = ["/Artifact", b"", b"BMC"]
 
 
+_REFERRING = {".rst", ".css", ".html", ".txt", ".py", ".svg"}
+"""Sources that can name a resource: pages, stylesheets, templates, drawings."""
+
+
 # How many dots in a row make a leader rather than punctuation ("..." stays text).
 LEADER_RUN = 4
 SINGLE_GLYPH = re.compile(rb"\[<[0-9a-f]{2,4}>-?[0-9.]*\] TJ")
@@ -289,24 +293,36 @@ def finish_pdf(document: Any, pdf: Any) -> None:
     open_with_outlines(pdf)
 
 
-def find_referrers(url: str, search: tuple[Path, ...]) -> list[Problem]:
-    """Where the sources name ``url`` (or its file path), so the error can point at them."""
+def find_referrers(
+    url: str, search: tuple[Path, ...], copies: tuple[Path, ...] = ()
+) -> list[Problem]:
+    """Where the sources name ``url`` (or its file path), so the error can point at them.
+
+    ``copies`` are folders of the single page that hold copies of sources (``_images``):
+    WeasyPrint reads a drawing's copy, so a relative reference in it is relative to the
+    copy; a hit there is reported at the source file of the same name.
+    """
     parts = urlsplit(url)
-    needles = {url, unquote(parts.path)} - {""}
+    target = unquote(parts.path)
     found = []
-    for folder in search:
+    originals = {p.name: p for folder in search if folder.is_dir() for p in folder.rglob("*")}
+    for folder in (*search, *copies):
         files = [folder] if folder.is_file() else sorted(folder.rglob("*"))
         for path in files:
-            if path.suffix not in {".rst", ".css", ".html", ".txt", ".py"} or not path.is_file():
+            if path.suffix not in _REFERRING or not path.is_file():
                 continue
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
             except (UnicodeDecodeError, OSError):
                 continue
+            needles = {url, target} - {""}
+            if parts.scheme in ("", "file") and target.startswith("/"):
+                needles.add(os.path.relpath(target, path.parent))
+            where = originals.get(path.name, path) if folder in copies else path
             for number, line in enumerate(lines, start=1):
                 if any(needle in line for needle in needles):
-                    found.append(Problem(path, f"names {url}", number))
-    return found
+                    found.append(Problem(where, f"names {url}", number))
+    return list(dict.fromkeys(found))
 
 
 def write_pdf(
@@ -323,6 +339,8 @@ def write_pdf(
 
     from weasyprint import HTML
 
+    from guidebuild.sandbox import armed
+
     refused: list[str] = []
     fetcher = make_fetcher(allowed_roots, refused)
     # WeasyPrint reports a refused fetch at ERROR on its logger; we report it ourselves.
@@ -330,22 +348,25 @@ def write_pdf(
     previous_level = weasy_logger.level
     weasy_logger.setLevel(logging.CRITICAL)
     try:
-        document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
-            pdf_variant=variant, pdf_tags=True
-        )
-        # Attachments are fetched while writing, so refusals are checked after it; the
-        # target is in the staging folder, which is never published when this fails.
-        with source_date_epoch(epoch):
-            document.write_pdf(
-                target,
-                pdf_variant=variant,
-                pdf_tags=True,
-                finisher=finish_pdf,
+        # The fetcher is the first line; the sandbox sees every file WeasyPrint opens by
+        # any other route (fonts it reads itself, a fetcher bypassed).
+        with armed(*allowed_roots, target.parent, what="the PDF"):
+            document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
+                pdf_variant=variant, pdf_tags=True
             )
+            # Attachments are fetched while writing, so refusals are checked after it;
+            # the target is in the staging folder, never published when this fails.
+            with source_date_epoch(epoch):
+                document.write_pdf(
+                    target,
+                    pdf_variant=variant,
+                    pdf_tags=True,
+                    finisher=finish_pdf,
+                )
         if refused:
             problems: list[Problem] = []
             for url in dict.fromkeys(refused):
-                referrers = find_referrers(url, sources)
+                referrers = find_referrers(url, sources, (html_path.parent / "_images",))
                 problems.extend(referrers or [Problem(html_path, f"names {url}")])
             raise BuildError(
                 "the PDF asks for files outside the project or on the network, "
@@ -362,3 +383,22 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def refuse_remote_resources(site: Path, sources: tuple[Path, ...]) -> None:
+    """Fail if a page of the site would fetch a resource from elsewhere when read.
+
+    The PDF's fetcher refuses such resources; a site built without the PDF must refuse
+    them as well, or ``--no-pdf`` would publish what the full build does not.
+    """
+    from guidebuild.sandbox import remote_resources
+
+    problems: list[Problem] = []
+    for page, line, url in remote_resources(site):
+        problems.extend(find_referrers(url, sources) or [Problem(page, f"names {url}", line)])
+    if problems:
+        raise BuildError(
+            "the site asks for files outside the project or on the network, "
+            "which guidebuild never reads",
+            tuple(dict.fromkeys(problems)),
+        )

@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guidebuild.build.fingerprint import Record, digest_files, tool_versions
+from guidebuild.build.pdf import refuse_remote_resources
 from guidebuild.build.publish import locked, replace_path, staging
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
 from guidebuild.resources import PRINT_THEME, SITE_THEME, Templates
+from guidebuild.sandbox import check_output, check_sources
 
 PDF_SIZE_MARKER = "@@GB_PDF_SIZE@@"
 SIZE_MARKER = re.compile(r"%%GB_SIZE:([^%/]+)%%")
@@ -89,6 +91,7 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
         settings = load_settings(root)
         if options.previous is not None:
             load_manifest_ids(options.previous)  # bad input fails before any work
+        check_sources(root, settings.source_dir)
         check_encoding(settings.source_dir)
     out = (options.out or root / "_build").resolve()
     with locked(out, lambda: progress.say(f"Waiting for another build into {out}...")):
@@ -149,6 +152,11 @@ def _build_locked(
         elif options.pdf:
             result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
 
+        # Nothing that came from outside the project (a link, a device) is published,
+        # and no page makes its reader's browser fetch anything from elsewhere.
+        check_output(stage_dir)
+        if (stage_dir / "html").is_dir():
+            refuse_remote_resources(stage_dir / "html", _referring_sources(settings))
         with progress.stage("Publishing"):
             if do_html and options.html:
                 _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)
@@ -336,10 +344,15 @@ def _pdf_branch(
         cache / "singlehtml" / "index.html",
         pdf_dir / settings.pdf_filename,
         allowed_roots=(settings.root, out),
-        sources=(settings.source_dir, settings.templates_dir, settings.root / "conf.py"),
+        sources=_referring_sources(settings),
         epoch=epoch_of(settings),
     )
     return pdf.pages, pdf.size, partial.warnings
+
+
+def _referring_sources(settings: Settings) -> tuple[Path, ...]:
+    """Where a refused URL may be written, to name the line that asked for it."""
+    return (settings.source_dir, settings.templates_dir, settings.root / "conf.py")
 
 
 def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:

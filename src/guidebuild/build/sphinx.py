@@ -25,6 +25,9 @@ _LOG_LINE = re.compile(
 )
 
 
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
 @dataclass
 class SphinxRun:
     """What one Sphinx build said."""
@@ -38,7 +41,8 @@ def _parse_log(text: str) -> tuple[list[Problem], list[Problem]]:
     errors: list[Problem] = []
     warnings: list[Problem] = []
     current: Problem | None = None
-    for raw in text.splitlines():
+    # Sphinx colours its warnings (SGR codes); the problems are reported in our words.
+    for raw in _SGR.sub("", text).splitlines():
         match = _LOG_LINE.match(raw)
         if match is None:
             # Continuation lines (docutils quotes the offending source) belong to the last.
@@ -70,9 +74,16 @@ def run_sphinx(
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+    from guidebuild.sandbox import armed
+
     warning_stream = io.StringIO()
     try:
-        with patch_docutils(confdir), docutils_namespace():
+        # Every file Sphinx and docutils open, from conf.py on, goes through the sandbox.
+        with (
+            armed(confdir, srcdir, outdir, doctreedir),
+            patch_docutils(confdir),
+            docutils_namespace(),
+        ):
             app = Sphinx(
                 srcdir=srcdir,
                 confdir=confdir,
