@@ -19,14 +19,17 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
+from guidebuild.answers.build import build_answers
+from guidebuild.answers.model import Format
 from guidebuild.cli import main
+from guidebuild.errors import Problem
 from guidebuild.forms.html_form import render_html_form, write_html_form
 from guidebuild.framework.loader import load_framework
 from guidebuild.framework.model import Domain, Framework, Item, Rating
 from guidebuild.framework.scoring import assess
 from guidebuild.report.data import assessment_to_dict
 from tests.browser import axe_violations, browser, describe, offline
+from tests.frameworks import with_rules
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKLISTS = REPO / "checklists"
@@ -36,16 +39,16 @@ RANDOM_SETS = 200
 # Evidence as people type it, and whitespace that Python's strip() and JavaScript's trim()
 # treat differently (U+001C and U+0085 are space to Python only, U+FEFF to JavaScript only).
 EVIDENCE = [
-    "Scheme handbook, section 2",
-    "https://example.org/terms",
-    "  padded  ",
+    "document: Scheme handbook, section 2",
+    "record: https://example.org/terms",
+    "practice seen:  padded  ",
+    "Practice Seen: pairs meet in the library",
+    " record : attendance register",
     "",
     "   ",
     "\u3000",
-    "\x1c",
-    "\x85",
-    "\ufeff",
-    "Minutes: 'board' \"approved\" #3",
+    "document: \ufeff",
+    "document: Minutes: 'board' \"approved\" #3",
 ]
 
 
@@ -88,6 +91,11 @@ def page(chromium: Any, form_path: Path) -> Iterator[Any]:
 # --- helpers ---------------------------------------------------------------------------
 
 
+def random_flags(framework: Framework, rng: random.Random) -> list[str]:
+    """Red flags ticked at random: none in most sets."""
+    return [f.id for f in framework.red_flags if rng.random() < 0.08]
+
+
 def random_answers(framework: Framework, rng: random.Random) -> dict[str, dict[str, Any]]:
     """Answers in the shape the form's scoring takes: {item: {rating, evidence, reason}}."""
     answers: dict[str, dict[str, Any]] = {}
@@ -106,29 +114,64 @@ def random_answers(framework: Framework, rng: random.Random) -> dict[str, dict[s
     return answers
 
 
-def python_report(framework: Framework, answers: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Python's JSON report for the same answers, built as the YAML reader builds them."""
-    built = {
-        item_id: Answer(
-            item_id,
-            Rating(a["rating"]),
-            tuple(e.strip() for e in a["evidence"] if e.strip()),
-            reason=a.get("reason", ""),
-        )
-        for item_id, a in answers.items()
+class _Plain:
+    """Parsed data with no file behind it, for build_answers (the readers' one checker)."""
+
+    path = "test.yaml"
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def problem(self, keys: Any, message: str, *, key: bool = False) -> Problem:
+        return Problem(self.path, f"{keys}: {message}")
+
+
+class _One:
+    """A catalogue of one framework."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+
+    def get(self, framework_id: str, version: str) -> Framework | None:
+        return self.framework if self.framework.key == f"{framework_id}@{version}" else None
+
+    def unknown(self, framework_id: str, version: str) -> str:
+        return f"not {framework_id}@{version}"
+
+
+def python_report(
+    framework: Framework, answers: dict[str, dict[str, Any]], flags: list[str] | None = None
+) -> dict[str, Any]:
+    """Python's JSON report for the same answers, read by the readers' own checks."""
+    data = {
+        "framework": framework.key,
+        "scheme": {
+            "name": "Test",
+            "organisation": "Test",
+            "assessed_on": dt.date(2005, 1, 1),
+            "first_cycle_ends": dt.date(2006, 1, 1),
+        },
+        "red_flags": flags or [],
+        "answers": answers,
     }
-    scheme = Scheme("Test", "Test", dt.date(2025, 1, 1))
-    result = assess(
-        framework,
-        Answers("test.yaml", Format.YAML, framework.id, framework.version, scheme, built),
-    )
-    return assessment_to_dict(result)
+    built, _ = build_answers(_Plain(data), Format.YAML, _One(framework))  # type: ignore[arg-type]
+    return assessment_to_dict(assess(framework, built))
 
 
 def essentials(report: dict[str, Any]) -> dict[str, Any]:
     """What the form shows and must agree on, from the JSON report or the form's own result."""
     return {
-        "overall": {k: report["overall"][k] for k in ("percent", "band", "provisional")},
+        "overall": {
+            k: report["overall"][k]
+            for k in (
+                "percent",
+                "band",
+                "provisional",
+                "uncertain",
+                "band_if_not_known_were_strong",
+            )
+        },
+        "not_known": report["not_known"],
         "domains": [
             {
                 **{
@@ -146,7 +189,17 @@ def essentials(report: dict[str, Any]) -> dict[str, Any]:
                 "items": [
                     {
                         k: i[k]
-                        for k in ("id", "counted_as", "score", "no_evidence", "unanswered", "rag")
+                        for k in (
+                            "id",
+                            "counted_as",
+                            "score",
+                            "no_evidence",
+                            "unanswered",
+                            "rag",
+                            "not_known",
+                            "forced_by",
+                            "practice_only",
+                        )
                     }
                     for i in d["items"]
                 ],
@@ -155,15 +208,18 @@ def essentials(report: dict[str, Any]) -> dict[str, Any]:
         ],
         "must_meet_failures": report["must_meet_failures"],
         "actions": [
-            {"item": a["item"], "domain": a["domain"], "rating": a["rating"], "rag": a["rag"]}
+            {k: a[k] for k in ("item", "domain", "rating", "rating_given", "kind", "rag")}
             for a in report["actions"]
         ],
     }
 
 
-def js_reports(page: Any, answer_sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def js_reports(
+    page: Any, answer_sets: list[dict[str, Any]], flags: list[list[str]] | None = None
+) -> list[dict[str, Any]]:
+    pairs = [[a, f] for a, f in zip(answer_sets, flags or [[]] * len(answer_sets), strict=True)]
     return page.evaluate(  # type: ignore[no-any-return]
-        "sets => sets.map(a => window.guidebuildForm.assess(a))", answer_sets
+        "pairs => pairs.map(p => window.guidebuildForm.assess(p[0], p[1]))", pairs
     )
 
 
@@ -298,18 +354,26 @@ def test_framework_text_is_escaped(chromium: Any, tmp_path: Path) -> None:
 def test_scoring_matches_python_on_random_answer_sets(page: Any) -> None:
     rng = seeded(20250430)
     sets = [random_answers(FRAMEWORK, rng) for _ in range(RANDOM_SETS)]
-    sets += [{}, {i: {"rating": "strong", "evidence": ["x"]} for i in FRAMEWORK.items}]
-    results = js_reports(page, sets)
+    flags = [random_flags(FRAMEWORK, rng) for _ in sets]
+    sets += [{}, {i: {"rating": "strong", "evidence": ["document: x"]} for i in FRAMEWORK.items}]
+    flags += [[], []]
+    results = js_reports(page, sets, flags)
     bands = set()
+    seen: set[str] = set()
     agreed = 0
-    for answers, js in zip(sets, results, strict=True):
-        expected = essentials(python_report(FRAMEWORK, answers))
-        assert essentials(js) == expected, answers
+    for answers, ticked, js in zip(sets, flags, results, strict=True):
+        report = python_report(FRAMEWORK, answers, ticked)
+        expected = essentials(report)
+        assert essentials(js) == expected, (answers, ticked)
         bands.add(expected["overall"]["band"])
+        seen.update(k for k, v in report["counts"].items() if v)
+        seen.update(["uncertain"] if report["overall"]["uncertain"] else [])
         agreed += 1
     assert agreed == RANDOM_SETS + 2
-    # The sample exercises every band, so agreement is not agreement on one easy case.
+    # The sample exercises every band and every rule of 1.1, so agreement is not
+    # agreement on one easy case.
     assert bands == {"exemplary", "meets", "partially-meets", "does-not-meet"}
+    assert {"not_known", "red_flags", "practised", "no_evidence", "uncertain"} <= seen
 
 
 @pytest.mark.browser
@@ -626,7 +690,8 @@ def test_live_region_summarises_changes(page: Any) -> None:
 # --- the checklist appendix in the guidance (guidebuild.sphinxext.checklist) ----------------
 # These build a tiny project with Sphinx: no browser.
 
-APPENDIX_FRAMEWORK = """\
+APPENDIX_FRAMEWORK = with_rules(
+    """\
 id: tiny
 version: "1.0"
 title: Tiny framework
@@ -655,6 +720,7 @@ domains:
         action: Link up.
         recommendations: [first-thing]
 """
+)
 
 APPENDIX = """\
 Appendix

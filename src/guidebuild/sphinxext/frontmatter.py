@@ -406,6 +406,7 @@ def on_page_context(
         "draft": is_draft(app),
         "pdf_href": app.config.guidebuild_pdf_href,
         "lang": str(app.config.language or "en").replace("_", "-"),
+        "keywords": app.config.guidebuild_keywords,
         **imprint(app.config),
     }
 

@@ -230,7 +230,7 @@ class RecommendationDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         rec_id = self.options.get("id", "").strip()
         if not rec_id:
-            raise self.error("recommendation has no :id: (a permanent ID, e.g. choose-a-mentor)")
+            raise self.error("recommendation has no :id: (a permanent ID, e.g. write-down-aims)")
         if not ID_PATTERN.match(rec_id):
             raise self.error(
                 f"recommendation ID {rec_id!r} must be lower-case words joined by hyphens"
