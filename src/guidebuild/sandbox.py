@@ -285,9 +285,14 @@ def install() -> None:
 
 def _warm_up() -> None:
     """Read, before arming, the system files libraries read once and keep."""
+    import gc
     import mimetypes
 
     mimetypes.init()
+    # A WeasyPrint FontConfiguration left over from an earlier render (the checklist form's
+    # fonts) deletes its folder in /tmp when it is collected: collected inside the sandbox,
+    # that deletion was refused and failed a build at random. Collect it before arming.
+    gc.collect()
 
 
 @contextlib.contextmanager
