@@ -5,7 +5,7 @@
 3. build the single page the PDF is made from (singlehtml, print theme);
 4. write the PDF with WeasyPrint in a sandbox;
 5. assemble site, PDF and manifest in a staging folder; check them;
-6. publish each output atomically.
+6. publish every output in one atomic step (build/publish.py).
 
 Nothing is published unless every stage succeeded, so a failed or interrupted build
 leaves the last good output as it was.
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guidebuild.build.fingerprint import Record, digest_files, tool_versions
-from guidebuild.build.publish import locked, replace_path, staging
+from guidebuild.build.publish import check_out_folder, claim, locked, publish, staging
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
@@ -90,8 +90,20 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
             load_manifest_ids(options.previous)  # bad input fails before any work
         check_encoding(settings.source_dir)
     out = (options.out or root / "_build").resolve()
+    check_out_folder(out, settings.root.resolve(), source_paths(settings))
     with locked(out, lambda: progress.say(f"Waiting for another build into {out}...")):
+        claim(out)
         return _build_locked(settings, out, options, progress)
+
+
+def source_paths(settings: Settings) -> list[Path]:
+    """What an output folder must never hold or be inside."""
+    return [
+        settings.root / "conf.py",
+        settings.source_dir,
+        settings.checklists_dir,
+        settings.templates_dir,
+    ]
 
 
 def _build_locked(
@@ -151,15 +163,18 @@ def _build_locked(
         with progress.stage("Publishing"):
             if do_html and options.html:
                 _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)
-                _publish(stage_dir, out, ("html", MANIFEST_NAME))
                 record.html = html_print
+            else:
+                # Built only for --previous's check, or not at all: the published site stays.
+                shutil.rmtree(stage_dir / "html", ignore_errors=True)
+                (stage_dir / MANIFEST_NAME).unlink(missing_ok=True)
             if do_pdf:
-                _publish(stage_dir, out, ("pdf", CHECKLISTS))
                 record.pdf, record.pdf_pages, record.pdf_size = (
                     pdf_print,
                     result.pdf_pages,
                     result.pdf_size,
                 )
+            publish(stage_dir, out)
             record.withdrawn = sorted(withdrawn)
             if not options.strict:
                 record.save(cache)
@@ -177,13 +192,6 @@ def _describe(
         if (out / CHECKLISTS).is_dir():
             result.checklists = sorted((out / CHECKLISTS).iterdir())
     return result
-
-
-def _publish(stage_dir: Path, out: Path, names: tuple[str, ...]) -> None:
-    """Swap each staged output that exists into place, one atomic step each."""
-    for name in names:
-        if (stage_dir / name).exists():
-            replace_path(stage_dir / name, out / name)
 
 
 def _what_changed(
@@ -319,12 +327,7 @@ def _pdf_branch(
         builder="singlehtml",
         outdir=cache / "singlehtml",
         doctrees=cache / "doctrees" / "singlehtml",
-        overrides={
-            **common,
-            "html_theme": "pdf",
-            "html_theme_path": [str(settings.templates_dir)],
-            "html_permalinks": False,
-        },
+        overrides=pdf_overrides(settings, common),
         status=None,
         strict=strict,
         result=partial,
@@ -339,6 +342,16 @@ def _pdf_branch(
         epoch=epoch_of(settings),
     )
     return pdf.pages, pdf.size, partial.warnings
+
+
+def pdf_overrides(settings: Settings, common: dict[str, Any]) -> dict[str, Any]:
+    """The settings of the single page the PDF is made from."""
+    return {
+        **common,
+        "html_theme": "pdf",
+        "html_theme_path": [str(settings.templates_dir)],
+        "html_permalinks": False,
+    }
 
 
 def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
@@ -420,15 +433,26 @@ def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResul
         for form in sorted(checklists.iterdir()):
             shutil.copy2(form, downloads / form.name)
 
+    for page in site.rglob("*.html"):
+        data = page.read_bytes()
+        done = finish_page(data, downloads, size_text)
+        if done != data:
+            page.write_bytes(done)
+
+
+def finish_page(data: bytes, downloads: Path, pdf_size: str = "") -> bytes:
+    """A page with the sizes of the PDF and of each download written in."""
+    if PDF_SIZE_MARKER.encode() not in data and b"%%GB_SIZE:" not in data:
+        return data
+
     def size_of(match: re.Match[str]) -> str:
         path = downloads / match[1]
         return human_size(path.stat().st_size) if path.is_file() else "not built yet"
 
-    for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        if PDF_SIZE_MARKER in text or "%%GB_SIZE:" in text:
-            text = SIZE_MARKER.sub(size_of, text.replace(PDF_SIZE_MARKER, size_text))
-            page.write_text(text, encoding="utf-8")
+    from guidebuild.build.pdf import human_size
+
+    text = data.decode("utf-8").replace(PDF_SIZE_MARKER, pdf_size)
+    return SIZE_MARKER.sub(size_of, text).encode("utf-8")
 
 
 def check_frameworks(settings: Settings, manifest: list[dict[str, Any]]) -> list[str]:

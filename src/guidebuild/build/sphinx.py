@@ -54,6 +54,54 @@ def _parse_log(text: str) -> tuple[list[Problem], list[Problem]]:
     return errors, warnings
 
 
+def _clean_index_builder() -> type:
+    """Sphinx's search indexer, made to give after edits what a clean build gives.
+
+    Sphinx 9 updates searchindex.js incrementally, and in doing so keeps every word that
+    has gone from the edited pages (with no pages) and loses the index entries of the
+    pages it did not rebuild. Its own output then differs from a clean build's, and the
+    search shows words that are no longer there.
+    """
+    from sphinx.search import IndexBuilder
+
+    if getattr(IndexBuilder, "guidebuild_clean", False):
+        return IndexBuilder
+
+    class CleanIndexBuilder(IndexBuilder):
+        guidebuild_clean = True
+
+        def load(self, stream: Any, format: Any) -> None:
+            if isinstance(format, str):
+                format = self.formats[format]
+            data = stream.read()
+            super().load(io.StringIO(data) if isinstance(data, str) else io.BytesIO(data), format)
+            frozen = format.loads(data)
+            names = frozen["docnames"]
+            entries: dict[str, list[tuple[str, str, str]]] = {}
+            for entry, places in frozen.get("indexentries", {}).items():
+                for doc, target, main in places:
+                    entries.setdefault(names[doc], []).append(
+                        (entry, target, "main" if main else "")
+                    )
+            self._index_entries = {name: sorted(found) for name, found in entries.items()}
+
+        def prune(self, docnames: Any) -> None:
+            keep = set(docnames)
+            super().prune(keep)
+            for mapping in (self._mapping, self._title_mapping):
+                for word in [word for word, pages in mapping.items() if not pages]:
+                    del mapping[word]
+            self._index_entries = {
+                name: found for name, found in self._index_entries.items() if name in keep
+            }
+
+        def freeze(self) -> dict[str, Any]:
+            self._index_entries = dict(sorted(self._index_entries.items()))
+            return super().freeze()
+
+    return CleanIndexBuilder
+
+
 def run_sphinx(
     *,
     srcdir: Path,
@@ -66,11 +114,14 @@ def run_sphinx(
     on_app: Callable[[Sphinx], None] | None = None,
 ) -> SphinxRun:
     """Build ``srcdir`` with ``builder``; raise BuildError if Sphinx itself fails."""
+    import sphinx.search
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     warning_stream = io.StringIO()
+    # The html builder looks the class up here each time it makes its indexer.
+    sphinx.search.IndexBuilder = _clean_index_builder()  # type: ignore[misc,assignment]
     try:
         with patch_docutils(confdir), docutils_namespace():
             app = Sphinx(
@@ -95,3 +146,95 @@ def run_sphinx(
         ) from None
     errors, warnings = _parse_log(warning_stream.getvalue())
     return SphinxRun(app=app, errors=errors, warnings=warnings)
+
+
+class WarmSphinx:
+    """A Sphinx application kept between builds, for ``serve``.
+
+    The first build reads every document; after an edit, Sphinx's environment is still in
+    memory, so only the changed documents (and those that depend on them) are read and
+    written again. After a build that failed, the application is dropped and its cache
+    wiped: the next build starts clean, so nothing of the broken state survives.
+    """
+
+    def __init__(
+        self,
+        *,
+        srcdir: Path,
+        confdir: Path,
+        outdir: Path,
+        doctreedir: Path,
+        builder: str,
+        overrides: dict[str, Any],
+    ) -> None:
+        self.srcdir, self.confdir = srcdir, confdir
+        self.outdir, self.doctreedir = outdir, doctreedir
+        self.builder, self.overrides = builder, overrides
+        self._app: Sphinx | None = None
+        self._stack: Any = None
+        self._warnings = io.StringIO()
+
+    def build(self, *, fresh: bool = False) -> SphinxRun:
+        """Build; ``fresh`` for a new application (conf.py, templates or framework edited)."""
+        from sphinx.errors import SphinxError
+
+        if fresh:
+            self.close()
+        self._warnings.seek(0)
+        self._warnings.truncate()
+        try:
+            if self._app is None:
+                self._app = self._start()
+            self._app.build()
+        except SphinxError as error:
+            errors, _ = _parse_log(self._warnings.getvalue())
+            self.close(wipe=True)
+            raise BuildError(
+                f"Sphinx could not build the {self.builder} output: {error}", tuple(errors)
+            ) from None
+        errors, warnings = _parse_log(self._warnings.getvalue())
+        run = SphinxRun(app=self._app, errors=errors, warnings=warnings)
+        if errors:
+            self.close(wipe=True)
+        return run
+
+    def _start(self) -> Sphinx:
+        import contextlib
+
+        import sphinx.search
+        from sphinx.application import Sphinx
+        from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+        sphinx.search.IndexBuilder = _clean_index_builder()  # type: ignore[misc,assignment]
+        # Our directives stay registered with docutils for the application's life.
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(patch_docutils(self.confdir))
+        self._stack.enter_context(docutils_namespace())
+        try:
+            return Sphinx(
+                srcdir=self.srcdir,
+                confdir=self.confdir,
+                outdir=self.outdir,
+                doctreedir=self.doctreedir,
+                buildername=self.builder,
+                confoverrides=self.overrides,
+                status=None,
+                warning=self._warnings,
+                freshenv=False,
+                keep_going=True,
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self, *, wipe: bool = False) -> None:
+        """Drop the application (and with ``wipe`` its cache on disk)."""
+        import shutil
+
+        self._app = None
+        if self._stack is not None:
+            self._stack.close()
+            self._stack = None
+        if wipe:
+            shutil.rmtree(self.doctreedir, ignore_errors=True)
+            shutil.rmtree(self.outdir, ignore_errors=True)
