@@ -95,3 +95,28 @@ def test_installed_versions_agree_with_importlib_metadata() -> None:
     for name in ("sphinx", "docutils", "weasyprint", "pydyf"):
         assert installed_version(name) == metadata.version(name)
     assert installed_version("no-such-distribution-here") == "missing"
+
+
+def test_after_a_theme_edit_every_page_equals_a_clean_builds(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    css = next((project / "templates" / "theme").rglob("*.css"))
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    clean = tmp_path / "clean"
+    assert run_cli(project, "build", "-q", "--no-pdf", "--out", str(clean)).exit_code == 0
+    # Every page links the stylesheet with its checksum: none may keep the old one.
+    assert tree_digest(project / "_build" / "html") == tree_digest(clean / "html")
+
+
+def test_an_edit_that_keeps_the_files_time_is_still_rebuilt(make_project) -> None:  # type: ignore[no-untyped-def]
+    # File times are coarse, and a save can land while Sphinx reads: what counts is the
+    # text, not the time (build/sphinx.py, watch_contents).
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    chapter = project / "guidance" / "second.rst"
+    stat = chapter.stat()
+    chapter.write_text(chapter.read_text() + "\nWritten within the same tick.\n")
+    os.utime(chapter, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    assert "Written within the same tick." in (project / "_build/html/second.html").read_text()

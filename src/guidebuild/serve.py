@@ -175,14 +175,14 @@ def _draft(settings: Settings) -> bool:
     return settings.status != Status.FINAL
 
 
-def _out_folder(settings: Settings, name: str) -> Path:
+def _out_folder(settings: Settings, name: str, made: str) -> Path:
     """serve's own output folder in _build/, checked and claimed like --out."""
     from guidebuild.build.pipeline import source_paths
     from guidebuild.build.publish import check_out_folder, claim
 
     out = (settings.root / "_build" / name).resolve()
     check_out_folder(out, settings.root.resolve(), source_paths(settings))
-    claim(out)
+    claim(out, [made])
     return out
 
 
@@ -192,7 +192,7 @@ class SiteBuilder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.settings = load_settings(root)
-        self.out = _out_folder(self.settings, "serve")
+        self.out = _out_folder(self.settings, "serve", "html")
         self.site = self.out / "html"
         if self.site.is_symlink():  # an output folder of an earlier serve
             self.site.unlink()
@@ -298,7 +298,7 @@ def pdf_worker(root: str, connection: Any) -> None:
     from guidebuild.build.sphinx import WarmSphinx
 
     settings = load_settings(Path(root))
-    out = _out_folder(settings, "serve-pdf")
+    out = _out_folder(settings, "serve-pdf", "pdf")
     cache = out / ".cache"
     sphinx: WarmSphinx | None = None
     while True:
@@ -341,9 +341,13 @@ def pdf_worker(root: str, connection: Any) -> None:
                 epoch=epoch_of(settings),
             )
             temp.replace(target)
-            connection.send(("ok", str(target), result.pages, merged))
+            answer = ("ok", str(target), result.pages, merged)
         except GuidebuildError as error:
-            connection.send(("error", str(error), 0, merged))
+            answer = ("error", str(error), 0, merged)
+        try:
+            connection.send(answer)
+        except OSError:  # serve has gone
+            return
 
 
 class PdfWorker:

@@ -163,10 +163,15 @@ def check_out_folder(out: Path, root: Path, sources: Iterable[Path]) -> None:
         )
 
 
-def claim(out: Path) -> None:
-    """Mark ``out`` as guidebuild's (after ``check_out_folder`` and with the lock held)."""
+def claim(out: Path, made: Iterable[str] = ()) -> None:
+    """Mark ``out`` as guidebuild's (after ``check_out_folder`` and with the lock held).
+
+    ``made``: outputs the caller is about to write there other than by ``publish``.
+    """
     out.mkdir(parents=True, exist_ok=True)
     if (out / MARKER_NAME).is_file():
+        if made:
+            _write_marker(out, (_read_marker(out) or set()) | set(made))
         return
     # A folder of an earlier guidebuild: the outputs it holds are ours.
     legacy = (
@@ -174,7 +179,7 @@ def claim(out: Path) -> None:
         if (out / _LEGACY_RECORD).is_file()
         else []
     )
-    _write_marker(out, legacy)
+    _write_marker(out, [*legacy, *made])
 
 
 def _links_to_current(out: Path, name: str) -> bool:

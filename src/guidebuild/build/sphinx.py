@@ -102,6 +102,108 @@ def _clean_index_builder() -> type:
     return CleanIndexBuilder
 
 
+ASSETS_RECORD = "guidebuild-assets.sha256"
+"""In the doctree folder: a digest of the theme, templates and static files last built with."""
+
+
+def _assets_digest(app: Sphinx) -> str:
+    from guidebuild.build.fingerprint import digest_files
+
+    folders = (
+        [Path(path) for path in app.builder.theme.get_theme_dirs()]
+        if hasattr(app.builder, "theme")
+        else []
+    )
+    for name in ("html_static_path", "templates_path", "html_extra_path"):
+        folders.extend(Path(app.confdir, path) for path in getattr(app.config, name, ()) or ())
+    return digest_files(folders, Path("/"), {})
+
+
+def build_app(app: Sphinx, doctreedir: Path) -> None:
+    """``app.build()``, writing every page again when the theme or templates changed.
+
+    Sphinx rewrites only the pages whose sources changed, but every page links its
+    stylesheets with a checksum (``?v=``) and is made from the templates: after a theme
+    edit the untouched pages would keep the old ones, unlike a clean build's.
+    """
+    from sphinx.builders.html import _assets
+
+    # Sphinx caches each asset's checksum for the life of the process, by path: a process
+    # that builds more than once (serve, tests) would link an edited stylesheet with the
+    # checksum of its first version.
+    checksum = getattr(_assets, "_file_checksum_inner", None)
+    if checksum is not None and hasattr(checksum, "cache_clear"):
+        checksum.cache_clear()
+    record = doctreedir / ASSETS_RECORD
+    digest = _assets_digest(app)
+    try:
+        changed = record.read_text(encoding="ascii") != digest
+    except OSError:
+        changed = True
+    app.build(force_all=changed)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(digest, encoding="ascii")
+
+
+def _digest(path: Path, *, text: bool = False) -> str:
+    import hashlib
+
+    try:
+        data = path.read_bytes()
+        if text:  # as Sphinx reads a source: decoded, universal newlines
+            data = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n").encode()
+        return hashlib.sha256(data).hexdigest()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def watch_contents(app: Sphinx) -> None:
+    """Re-read a document whenever its text or a file it depends on has changed.
+
+    Sphinx decides by time: a document is re-read if its file is newer than the moment
+    Sphinx finished reading it. File times are coarse (a few milliseconds) and a save can
+    land while Sphinx reads, so an edit made during a build could be missed for good,
+    leaving a page that no clean build would make. We keep the digest of what was read
+    and compare it with what is on disk.
+    """
+    from docutils import nodes
+
+    def read(app: Sphinx, docname: str, content: list[str]) -> None:
+        import hashlib
+
+        store = app.env.__dict__.setdefault("guidebuild_read", {})
+        store[docname] = {"": hashlib.sha256(content[0].encode("utf-8")).hexdigest()}
+
+    def parsed(app: Sphinx, doctree: nodes.document) -> None:
+        docname = app.env.docname
+        store = app.env.__dict__.setdefault("guidebuild_read", {}).setdefault(docname, {})
+        for dependency in sorted(app.env.dependencies.get(docname, ())):
+            path = Path(app.env.srcdir, dependency)
+            store[str(path)] = _digest(path)
+
+    def outdated(
+        app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+    ) -> list[str]:
+        store = env.__dict__.get("guidebuild_read", {})
+        again = []
+        for docname in sorted(env.found_docs - added - changed - removed):
+            seen = store.get(docname)
+            if seen is None:
+                continue
+            text = seen.get("")
+            source = env.doc2path(docname)
+            if (text is not None and _digest(Path(source), text=True) != text) or any(
+                _digest(Path(path)) != value for path, value in seen.items() if path
+            ):
+                again.append(docname)
+        return again
+
+    # First, before any extension changes the text it was given.
+    app.connect("source-read", read, priority=0)
+    app.connect("doctree-read", parsed)
+    app.connect("env-get-outdated", outdated)
+
+
 def run_sphinx(
     *,
     srcdir: Path,
@@ -136,9 +238,10 @@ def run_sphinx(
                 freshenv=False,
                 keep_going=True,
             )
+            watch_contents(app)
             if on_app is not None:
                 on_app(app)
-            app.build()
+            build_app(app, doctreedir)
     except SphinxError as error:
         errors, _ = _parse_log(warning_stream.getvalue())
         raise BuildError(
@@ -185,7 +288,7 @@ class WarmSphinx:
         try:
             if self._app is None:
                 self._app = self._start()
-            self._app.build()
+            build_app(self._app, self.doctreedir)
         except SphinxError as error:
             errors, _ = _parse_log(self._warnings.getvalue())
             self.close(wipe=True)
@@ -211,7 +314,7 @@ class WarmSphinx:
         self._stack.enter_context(patch_docutils(self.confdir))
         self._stack.enter_context(docutils_namespace())
         try:
-            return Sphinx(
+            app = Sphinx(
                 srcdir=self.srcdir,
                 confdir=self.confdir,
                 outdir=self.outdir,
@@ -226,6 +329,8 @@ class WarmSphinx:
         except BaseException:
             self.close()
             raise
+        watch_contents(app)
+        return app
 
     def close(self, *, wipe: bool = False) -> None:
         """Drop the application (and with ``wipe`` its cache on disk)."""
