@@ -124,7 +124,8 @@ def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(make_project, 
         for line in process.stderr:
             lines.append(line)
 
-    threading.Thread(target=collect, daemon=True).start()
+    collector = threading.Thread(target=collect, daemon=True)
+    collector.start()
 
     def page(name: str) -> str:
         status, body = get(port, f"/{name}", f"127.0.0.1:{port}")
@@ -174,6 +175,8 @@ def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(make_project, 
     finally:
         process.terminate()
         process.wait(timeout=60)
+        collector.join(timeout=30)
+        process.stderr.close()
     assert "Traceback" not in "".join(lines)
 
 
