@@ -22,17 +22,54 @@ guidebuild_published = "2004-12-06"
 guidebuild_status = "final"  # draft, consultation or final
 guidebuild_organisation = "Department of Health"
 guidebuild_pdf_name = "mentoring-for-doctors"
+
+# -- The Reader Information box (see the README's settings table) ---------------------------
+# Every field is optional: one left unset is left out of the box. The Gateway reference, the
+# ROCR reference and the contact's name, telephone and e-mail are the editor's to supply:
+# `guidebuild check` warns while a final edition lacks them.
+guidebuild_policy_areas = ["HR/Workforce"]
+guidebuild_document_purpose = "Best practice guidance"
+# guidebuild_rocr_ref = ""
+# guidebuild_gateway_ref = ""
+guidebuild_target_audience = (
+    "Doctors at every career stage, as mentees and as mentors; people who set up or run "
+    "mentoring schemes (trusts, deaneries, royal colleges and other bodies); and those who "
+    "fund them."
+)
+guidebuild_description = (
+    "National guidance on mentoring for doctors: what mentoring is, how informal mentoring "
+    "and formal schemes work, and what a formal scheme needs to work well. It draws on a "
+    "review of the literature, a survey of the schemes running in England in 2004 and the "
+    "views of doctors who took part in them, and comes with a self-assessment checklist for "
+    "schemes."
+)
+guidebuild_cross_ref = (
+    "Mentoring for doctors: signposts to current practice for career grade doctors "
+    "(Department of Health, Doctors' Forum, 2004)"
+)
+guidebuild_supersedes = "None: this is the first national guidance on mentoring for doctors."
+# guidebuild_contact_name = ""
 guidebuild_contact = (
     "Doctors' Forum, Department of Health, Richmond House, 79 Whitehall, London SW1A 2NS"
 )
-guidebuild_supersedes = "None: this is the first national guidance on mentoring for doctors."
+# guidebuild_contact_telephone = ""
+# guidebuild_contact_email = ""
+
+# -- The cover and the imprint page ----------------------------------------------------------
+guidebuild_logo_text = "Department of Health"
+guidebuild_copyright = "Crown copyright"
+guidebuild_produced_by = "the Department of Health"
+guidebuild_licence = (
+    "The text of this document may be reproduced without formal permission or charge for "
+    "personal or in-house use."
+)
+guidebuild_publications_address = "www.dh.gov.uk/publications"
 
 # -- Sphinx ---------------------------------------------------------------------------------
 extensions = ["guidebuild.sphinxext"]
 root_doc = "index"
 exclude_patterns: list[str] = []
 html_theme = "guidebuild"
-html_theme_path = ["templates/theme"]
 html_title = project
 html_last_updated_fmt = None  # the date comes from the change log, never the build clock
 html_copy_source = False

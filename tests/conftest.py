@@ -18,10 +18,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def copy_project(name: str, dest: Path) -> Path:
-    """A fixture project under ``dest``, with the repository's real templates."""
+    """A fixture project under ``dest``: no templates/, so it uses the package's own."""
     project = dest / name
     shutil.copytree(FIXTURES / name, project)
-    shutil.copytree(REPO / "templates", project / "templates")
     return project
 
 

@@ -12,9 +12,7 @@ README = (REPO / "README.md").read_text()
 
 def test_every_command_appears_in_the_readme() -> None:
     commands = main.list_commands(None)  # type: ignore[arg-type]
-    assert {"build", "assess", "checklist", "check", "release", "serve", "schema"} <= set(
-        commands
-    )
+    assert {"build", "assess", "checklist", "check", "release", "serve", "schema"} <= set(commands)
     missing = [name for name in commands if f"guidebuild {name}" not in README]
     assert missing == []
 

@@ -8,7 +8,6 @@ are in test_roundtrip.py.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from guidebuild.forms.fonts import FIELD_FONT_FAMILY
 from guidebuild.forms.pdf_form import MAX_BYTES, write_pdf_form
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework, Rating
+from guidebuild.resources import Templates, package_dir
 from tests.conftest import assert_refused
 
 REPO = Path(__file__).resolve().parent.parent
@@ -190,18 +190,19 @@ def test_reproducible_with_an_epoch(framework: Framework, form: Path, tmp_path: 
 
 
 def test_the_template_cannot_read_outside_its_folder(framework: Framework, tmp_path: Path) -> None:
-    templates = tmp_path / "templates"
-    shutil.copytree(REPO / "templates" / "forms" / "pdf", templates)
-    page = templates / "checklist.html"
+    page = tmp_path / "templates" / "forms" / "pdf" / "checklist.html"
+    page.parent.mkdir(parents=True)
     page.write_text(
-        page.read_text().replace(
+        (package_dir("templates", "forms", "pdf") / "checklist.html")
+        .read_text()
+        .replace(
             '<link rel="stylesheet" href="checklist.css">',
             '<link rel="stylesheet" href="checklist.css">\n'
             '<link rel="stylesheet" href="file:///etc/passwd">',
         )
     )
     with pytest.raises(BuildError) as caught:
-        write_pdf_form(framework, tmp_path / "form.pdf", templates=templates)
+        write_pdf_form(framework, tmp_path / "form.pdf", templates=Templates(tmp_path))
     assert "outside its folder" in caught.value.message
     assert [p.message for p in caught.value.problems] == ["names file:///etc/passwd"]
 
@@ -385,9 +386,10 @@ def test_tools_draw_the_typed_text_legibly(client: str, form: Path, tmp_path: Pa
 
 
 def test_a_projects_own_templates_are_used(framework: Framework, tmp_path: Path) -> None:
-    templates = tmp_path / "templates"
-    shutil.copytree(REPO / "templates" / "forms", templates / "forms")
-    page = templates / "forms" / "pdf" / "checklist.html"
-    page.write_text(page.read_text().replace("<h1>Self-assessment checklist</h1>", "<h1>Ours</h1>"))
-    form = write_checklists(framework, tmp_path / "out", ["pdf"], templates=templates)[0]
+    # File by file: the project overrides the page only; the stylesheet is the package's.
+    page = tmp_path / "templates" / "forms" / "pdf" / "checklist.html"
+    page.parent.mkdir(parents=True)
+    original = (package_dir("templates", "forms", "pdf") / "checklist.html").read_text()
+    page.write_text(original.replace("<h1>Self-assessment checklist</h1>", "<h1>Ours</h1>"))
+    form = write_checklists(framework, tmp_path / "out", ["pdf"], templates=Templates(tmp_path))[0]
     assert _printed_text(form).lstrip().startswith("Ours\n")

@@ -16,6 +16,8 @@ from pypdf import PdfReader
 from tests.conftest import run_cli
 
 CHAPTERS = [
+    "Preface",
+    "Key messages",
     "About this guidance",
     "What mentoring is",
     "Informal mentoring",
@@ -26,7 +28,6 @@ CHAPTERS = [
     "How mentoring is done",
     "Evaluating a scheme",
     "Mentoring across career stages",
-    "Take-home messages",
     "Glossary",
     "References",
     "Appendix: self-assessment checklist",
@@ -43,7 +44,17 @@ FACTS = [
     "National Counselling Service for Sick Doctors",
     "SCOPME",
     "at least 50",
+    "February 2002",
+    # The fidelity points of the editorial round (issue 13): the source's own hedges and
+    # both of its reasons for allocating mentors, which are different reasons.
+    "possibly other skills",
+    "do not always ask for a mentor, even when one is on offer",
+    "easier, quicker, simpler and tidier",
+    "leaves the door wide open to different models of preparation",
 ]
+
+# At most this many recommendations, so that each one counts (issue 13).
+MAX_RECOMMENDATIONS = 32
 
 
 def site_text(project: Path) -> str:
@@ -81,9 +92,13 @@ def test_every_chapter_is_in_the_site_and_the_pdf(guidance: Path) -> None:
 def test_recommendations_have_permanent_unique_ids(guidance: Path) -> None:
     data = json.loads((guidance / "_build" / "recommendations.json").read_text())
     ids = [entry["id"] for entry in data]
-    assert len(ids) >= 25
+    assert 25 <= len(ids) <= MAX_RECOMMENDATIONS
     assert len(set(ids)) == len(ids)
-    assert all(entry["status"] for entry in data)
+    titles = [entry["title"] for entry in data]
+    assert len(set(titles)) == len(titles), "each recommendation is distinct"
+    # A first edition tags nothing: every recommendation is new, so a tag would be noise.
+    assert [entry["id"] for entry in data if entry["status"]] == []
+    assert "[new 2004]" not in site_text(guidance)
     numbers = [tuple(map(int, entry["number"].split("."))) for entry in data]
     assert numbers == sorted(numbers), "the manifest is in document order"
     # Every anchor exists on the page the manifest names.
@@ -142,3 +157,80 @@ def test_download_page_lists_every_file_with_its_size(guidance: Path) -> None:
         size = (guidance / "_build" / "html" / "downloads" / name).stat().st_size
         assert f"{max(1, round(size / 1024))} KB" in row
     assert "GB_SIZE" not in page
+
+
+def chapter_pages(project: Path) -> dict[str, str]:
+    """The numbered chapters' pages, by file name, in the order of the contents."""
+    index = (project / "_build" / "html" / "index.html").read_text()
+    names = re.findall(r'<a class="reference internal" href="([a-z-]+\.html)">\d+\. ', index)
+    return {name: (project / "_build" / "html" / name).read_text() for name in names}
+
+
+def text_of(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def test_key_messages_come_first_and_the_words_of_obligation_are_defined(
+    guidance: Path,
+) -> None:
+    pages = chapter_pages(guidance)
+    assert list(pages)[:2] == ["key-messages.html", "about.html"]
+    about = text_of(pages["about.html"])
+    assert "This is best practice guidance." in about
+    for word in ("must", "should", "may"):
+        assert re.search(rf"\b{word} is used (only )?for ", about), word
+
+
+def test_every_recommendation_says_what_it_rests_on(guidance: Path) -> None:
+    references = (guidance / "_build" / "html" / "references.html").read_text()
+    data = json.loads((guidance / "_build" / "recommendations.json").read_text())
+    missing: list[str] = []
+    unknown: list[str] = []
+    for entry in data:
+        page, anchor = entry["url"].split("#")
+        text = (guidance / "_build" / "html" / page).read_text()
+        start = text.index(f'id="{anchor}"')
+        box = text[start : text.index("</div>\n</div>", start)]  # the body, then the box
+        basis = re.search(r'<p class="gb-rec-basis">(.*?)</p>', box, flags=re.S)
+        if basis is None:
+            missing.append(entry["id"])
+            continue
+        cited = re.findall(r'href="references\.html#([a-z0-9-]+)"', basis[1])
+        unknown += [f"{entry['id']} -> {ref}" for ref in cited if f'id="{ref}"' not in references]
+        words = text_of(basis[1])
+        if not (cited or "the project\u2019s findings" in words or "good practice" in words):
+            missing.append(entry["id"])
+        # The basis is not part of the recommendation's own wording.
+        assert "Based on" not in entry["text"]
+    assert missing == []
+    assert unknown == []
+
+
+def test_citations_are_by_author_and_year_and_resolve(guidance: Path) -> None:
+    site = guidance / "_build" / "html"
+    references = (site / "references.html").read_text()
+    text = site_text(guidance)
+    assert re.findall(r"\[[A-Z][A-Za-z]+\d{4}[^\]]*\]", text) == []  # no [SCOPME1998] keys
+    links: set[tuple[str, str]] = set()
+    for page in site.glob("*.html"):
+        for anchor, label in re.findall(
+            r'href="references\.html#(ref-[a-z0-9-]+)"[^>]*>(.*?)</a>', page.read_text()
+        ):
+            links.add((anchor, text_of(label)))
+    assert links, "the guidance cites its sources"
+    for anchor, label in links:
+        assert f'id="{anchor}"' in references, anchor
+        assert re.search(r"\b(19|20)\d\d[a-c]?$", label), label  # "SCOPME 1998", "2004b"
+        assert int(re.findall(r"(?:19|20)\d\d", label)[-1]) <= 2004, label  # period-correct
+
+
+def test_must_is_used_only_for_a_duty_it_cites(guidance: Path) -> None:
+    uncited: list[str] = []
+    for name, page in chapter_pages(guidance).items():
+        for paragraph in re.findall(r"<(?:p|li)\b[^>]*>(.*?)</(?:p|li)>", page, flags=re.S):
+            words = text_of(paragraph)
+            if name == "about.html" and words.startswith("must is used only"):
+                continue  # the definition itself
+            if re.search(r"\bmust\b(?!-meet)", words) and "references.html#" not in paragraph:
+                uncited.append(f"{name}: {words[:80]}")
+    assert uncited == []

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from guidebuild.build.publish import staging
+from guidebuild.resources import theme_dir
 from tests.conftest import run_cli, tree_digest
 
 
@@ -43,8 +44,11 @@ def test_a_theme_edit_rebuilds_the_site_but_not_the_pdf(make_project) -> None:  
     assert run_cli(project, "build", "-q").exit_code == 0
     pdf = project / "_build" / "pdf" / "tiny-guidance.pdf"
     pdf_time = pdf.stat().st_mtime_ns
-    css = next((project / "templates" / "theme").rglob("*.css"))
-    css.write_text(css.read_text() + "\n/* edited */\n")
+    # A project's templates/guidebuild/ overrides the site theme's files one by one.
+    css = project / "templates" / "guidebuild" / "static" / "guidebuild.css"
+    css.parent.mkdir(parents=True)
+    package_css = theme_dir("guidebuild") / "static" / "guidebuild.css"
+    css.write_text(package_css.read_text() + "\n/* edited */\n")
     result = run_cli(project, "build")
     assert result.exit_code == 0, result.output
     assert "Building the HTML site" in result.output

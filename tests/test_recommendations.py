@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -151,3 +152,40 @@ def test_list_of_recommendations(build: Build) -> None:
     assert len(rows) == 4  # header and three recommendations
     assert re.search(r'href="one.html#first-rec"[^>]*>First</a>', rows[1])
     assert "<th" in rows[0]
+    # With any status in the guidance, the list has a status column, empty where unset.
+    assert "Status" in rows[0]
+    assert "[new 2004]" in rows[1] and "[" not in re.sub(r"<[^>]+>", "", rows[3])
+
+
+def test_based_on_line_is_shown_but_not_part_of_the_text(build: Build) -> None:
+    one = ONE.replace(
+        "   :status: new 2004\n",
+        "   :based-on: good practice; see :rec:`third-rec` and *SCOPME 1998*.\n",
+    )
+    app, warnings = build(one_rst=one)
+    assert warnings == ""
+    page = (app.outdir / "one.html").read_text()
+    basis = re.findall(r'<p class="gb-rec-basis">(.*?)</p>', page, flags=re.S)
+    assert len(basis) == 1
+    # Inline markup works in it, :rec: included; it sits inside the box, after the text.
+    assert basis[0].startswith("Based on: good practice; see <a ")
+    assert re.search(r'href="two.html#third-rec"[^>]*>recommendation 2\.1</a>', basis[0])
+    assert "<em>SCOPME 1998</em>" in basis[0]
+    assert page.index("Do this first.") < page.index("gb-rec-basis") < page.index('id="second-rec"')
+    manifest = json.loads((app.outdir / "recommendations.json").read_text())
+    assert manifest[0]["text"] == "Do this first."
+
+
+def test_list_has_no_status_column_when_nothing_has_a_status(build: Build) -> None:
+    one = ONE.replace("   :status: new 2004\n", "").replace("   :status: [amended 2005]\n", "")
+    index = INDEX + "   list\n"
+    list_rst = "All\n===\n\n.. recommendation-list::\n"
+    app, warnings = build(one_rst=one, index_rst=index, list_rst=list_rst)
+    assert warnings == ""
+    page = (app.outdir / "list.html").read_text()
+    header = re.findall(r"<th[^>]*>(.*?)</th>", page, flags=re.S)
+    assert [re.sub(r"<[^>]+>", "", cell).strip() for cell in header] == [
+        "Number",
+        "Recommendation",
+    ]
+    assert "gb-rec-status" not in (app.outdir / "one.html").read_text()

@@ -227,7 +227,6 @@ CASES: dict[str, Case] = {
 def fresh(tmp_path: Path, *, framework: bool) -> Path:
     project = tmp_path / "tiny"
     shutil.copytree(REPO / "tests" / "fixtures" / "tiny", project)
-    shutil.copytree(REPO / "templates", project / "templates")
     if framework:
         # Only for the cases that use it: the tiny guidance is not the one it checks.
         shutil.copytree(REPO / "checklists", project / "checklists")

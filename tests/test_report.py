@@ -21,10 +21,11 @@ from guidebuild.report.links import Recommendations, check_base_url
 from guidebuild.report.markup import MarkupRenderer, md_escape
 from guidebuild.report.pipeline import write_atomically
 from guidebuild.report.text import bar, render_text
+from guidebuild.resources import Templates
 from tests.test_scoring import make_domain, make_framework, make_item
 
 REPO = Path(__file__).resolve().parent.parent
-TEMPLATES = REPO / "templates"
+TEMPLATES = Templates(None)
 EVIL = '<script>alert("x")</script> [click](javascript:alert(1)) | *bold* & "q"'
 
 FRAMEWORK = make_framework(

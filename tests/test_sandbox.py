@@ -13,7 +13,16 @@ from typing import Any
 
 import pytest
 
+from guidebuild.resources import PRINT_THEME, theme_dir
 from tests.conftest import run_cli, tree_digest
+
+
+def print_css_override(project: Path) -> Path:
+    """The project's own copy of the print theme's stylesheet, which replaces the package's."""
+    css = project / "templates" / PRINT_THEME / "static" / "print.css"
+    css.parent.mkdir(parents=True)
+    css.write_text((theme_dir(PRINT_THEME) / "static" / "print.css").read_text())
+    return css
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):
@@ -106,7 +115,7 @@ def test_image_from_a_local_server_is_never_requested(
 
 def test_stylesheet_from_the_network_is_refused(make_project) -> None:  # type: ignore[no-untyped-def]
     project = make_project("tiny")
-    css = project / "templates" / "pdf" / "static" / "print.css"
+    css = print_css_override(project)
     css.write_text('@import url("https://fonts.example.com/font.css");\n' + css.read_text())
     result = run_cli(project, "build", "-q")
     assert result.exit_code == 1
@@ -205,7 +214,7 @@ def test_css_url_outside_the_project_is_refused(make_project, tmp_path: Path, fo
     secret = tmp_path / "secret.svg"
     secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
     project = make_project("tiny")
-    css = project / "templates" / "pdf" / "static" / "print.css"
+    css = print_css_override(project)
     # The stylesheet is read from the single page's _static folder in the cache.
     served = project / "_build" / ".cache" / "singlehtml" / "_static"
     url = f"file://{secret}" if form == "absolute" else os.path.relpath(secret, served)

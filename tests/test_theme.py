@@ -19,15 +19,16 @@ from typing import Any
 
 import pytest
 
+from guidebuild.resources import theme_dir
+
 REPO = Path(__file__).resolve().parent.parent
-THEME_PATH = REPO / "templates" / "theme"
-THEME = THEME_PATH / "guidebuild"
+THEME = theme_dir("guidebuild")
 PDF_HREF = "downloads/guide.pdf"
 MARKER = "@@GB_PDF_SIZE@@"
 
 # --- the project --------------------------------------------------------------------------
 
-CONF = f"""
+CONF = """
 project = "Theme test guidance"
 author = "Theme Tester"
 language = "en_GB"
@@ -39,7 +40,6 @@ guidebuild_organisation = "Department of Testing"
 extensions = ["guidebuild.sphinxext"]
 root_doc = "index"
 html_theme = "guidebuild"
-html_theme_path = [{str(THEME_PATH)!r}]
 html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
@@ -85,7 +85,7 @@ SOURCES = {
 
         .. [#note] A footnote.
 
-        .. [REF2004] A cited report, 2004.
+        .. [REF2004] Cited Authors (2004). A cited report.
 
         .. note:: An admonition.
 

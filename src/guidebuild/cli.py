@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,20 @@ import click
 
 from guidebuild import __version__
 from guidebuild.errors import GuidebuildError
+from guidebuild.safetext import visible
+
+_ENVIRONMENT_ERRORS = frozenset(
+    {
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EFBIG,
+        errno.ENAMETOOLONG,
+    }
+)
+"""Errors of the machine, not of guidebuild, that any command may meet while writing."""
 
 
 class _Group(click.Group):
@@ -25,8 +40,18 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GuidebuildError as error:
-            click.echo(f"Error: {error}", err=True)
+            # Messages quote user input (file names, values): no control character of it
+            # may reach the terminal.
+            click.echo(f"Error: {visible(str(error))}", err=True)
             ctx.exit(error.exit_code)
+        except OSError as error:
+            # A full disk, a folder we may not write, a name too long: the machine's
+            # state, not a bug of ours, so a message rather than a traceback.
+            if error.errno not in _ENVIRONMENT_ERRORS:
+                raise
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"Error: {visible(where)}{error.strerror}", err=True)
+            ctx.exit(2)
 
 
 @click.group(
@@ -47,6 +72,14 @@ def _project_root(start: Path | None = None) -> Path:
     from guidebuild.project import find_root
 
     return find_root(start or Path.cwd())
+
+
+def _project_if_any(start: Path | None = None) -> Path | None:
+    """The project at or above ``start`` (default: here), or None: assess works anywhere."""
+    try:
+        return _project_root(start)
+    except GuidebuildError:
+        return None
 
 
 # --- build ------------------------------------------------------------------------------
@@ -122,9 +155,9 @@ def build(
     )
     if not quiet:
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {visible(str(warning))}", err=True)
         for note in result.notes:
-            click.echo(f"note: {note}", err=True)
+            click.echo(f"note: {visible(note)}", err=True)
     if result.html_dir:
         progress.say(f"Site: {result.html_dir / 'index.html'}")
     if result.pdf_path:
@@ -243,8 +276,13 @@ def check(quiet: bool) -> None:
     from guidebuild.check.runner import check_project
     from guidebuild.errors import CheckFailed
     from guidebuild.progress import Progress
+    from guidebuild.project import load_settings
 
-    problems = check_project(_project_root(), Progress.for_stream(sys.stderr, quiet=quiet))
+    root = _project_root()
+    # Not failures: the values are the editor's to supply, and nobody may make them up.
+    for missing in load_settings(root).missing_for_final():
+        click.echo(f"warning: conf.py: a final edition should set {missing}", err=True)
+    problems = check_project(root, Progress.for_stream(sys.stderr, quiet=quiet))
     if problems:
         raise CheckFailed(f"{len(problems)} problem(s) to fix before publishing", tuple(problems))
     if not quiet:
@@ -296,10 +334,14 @@ def checklist(
     from guidebuild.framework.loader import Catalogue
     from guidebuild.report.pipeline import locate_resources
 
-    resources = locate_resources(frameworks)
+    project = _project_if_any()
+    resources = locate_resources(frameworks, project)
     framework = Catalogue(resources.checklists).default()
-    out_dir = out or (resources.root or Path.cwd()) / "_build" / "checklists"
-    for path in write_checklists(framework, out_dir, formats or FORMATS):
+    out_dir = out or (project or Path.cwd()) / "_build" / "checklists"
+    written = write_checklists(
+        framework, out_dir, formats or FORMATS, templates=resources.templates
+    )
+    for path in written:
         if not quiet:
             click.echo(f"{path} ({human_size(path.stat().st_size)})")
 
@@ -398,7 +440,7 @@ def _progress_printer(quiet: bool) -> Any:
     "--guidance-url",
     type=_GuidanceUrl(),
     default=None,
-    help="Base URL of the published guidance for links (default: guidebuild_site_url).",
+    help="Base URL of the published guidance for links (default: no links).",
 )
 @click.option(
     "--frameworks",
@@ -451,6 +493,7 @@ def assess(
             baseline=baseline,
             fail_under=fail_under,
             frameworks=frameworks,
+            project=_project_if_any(),
             guidance_url=guidance_url,
             color=color,
             jobs=jobs,
@@ -460,10 +503,10 @@ def assess(
     if outcome.written is None:
         click.echo(outcome.report, nl=False, color=color)
     elif not quiet:
-        click.echo(f"Report written to {outcome.written}", err=True)
+        click.echo(f"Report written to {visible(str(outcome.written))}", err=True)
     if outcome.below_threshold:
         below = outcome.below_threshold
-        listed = ", ".join(f"{row.source} ({row.percent:.1f}%)" for row in below[:10])
+        listed = ", ".join(f"{visible(row.source)} ({row.percent:.1f}%)" for row in below[:10])
         more = f" and {len(below) - 10} more" if len(below) > 10 else ""
         count = "" if len(outcome.results) == 1 else f"{len(below)} of {len(outcome.results)} "
         raise CheckFailed(f"{count}below --fail-under {fail_under:g}%: {listed}{more}")
@@ -499,7 +542,7 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
     from guidebuild.framework.schema import scheme_schema
     from guidebuild.report.pipeline import locate_resources
 
-    catalogue = Catalogue(locate_resources(frameworks).checklists)
+    catalogue = Catalogue(locate_resources(frameworks, _project_if_any()).checklists)
     if key is None:
         framework = catalogue.default()
     else:

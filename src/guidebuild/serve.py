@@ -294,7 +294,7 @@ def pdf_worker(root: str, connection: Any) -> None:
     import weasyprint  # noqa: F401 (imported now, not at the first edit)
 
     from guidebuild.build.pdf import write_pdf
-    from guidebuild.build.pipeline import epoch_of, pdf_overrides
+    from guidebuild.build.pipeline import epoch_of, pdf_overrides, referring_sources
     from guidebuild.build.sphinx import WarmSphinx
 
     settings = load_settings(Path(root))
@@ -325,7 +325,7 @@ def pdf_worker(root: str, connection: Any) -> None:
                     outdir=cache / "singlehtml",
                     doctreedir=cache / "doctrees" / "singlehtml",
                     builder="singlehtml",
-                    overrides=pdf_overrides(settings, {"guidebuild_draft": _draft(settings)}),
+                    overrides=pdf_overrides({"guidebuild_draft": _draft(settings)}),
                 )
             run = sphinx.build(fresh=bool(fresh))
             if run.errors:
@@ -337,7 +337,7 @@ def pdf_worker(root: str, connection: Any) -> None:
                 cache / "singlehtml" / "index.html",
                 temp,
                 allowed_roots=(settings.root, out),
-                sources=(settings.source_dir, settings.templates_dir, settings.root / "conf.py"),
+                sources=referring_sources(settings),
                 epoch=epoch_of(settings),
             )
             temp.replace(target)

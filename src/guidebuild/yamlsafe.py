@@ -19,8 +19,10 @@ Every problem found in a file is reported at once, each as ``file:line:column: m
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +105,9 @@ class Document:
     """The value: dicts with str keys, lists, str, int, float, bool, None, dates."""
     root: yaml.Node
     """The composed node tree, kept to locate values only when something is wrong."""
+    _indexes: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def locate(self, keys: Sequence[Key], *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based line and column of the value at ``keys``.
@@ -115,10 +120,7 @@ class Document:
         for step in keys:
             found: yaml.Node | None = None
             if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    if isinstance(k, yaml.ScalarNode) and k.value == step:
-                        key_node, found = k, v
-                        break
+                key_node, found = self._index(node).get(step, (None, None))
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
                 found = node.value[step] if 0 <= step < len(node.value) else None
                 key_node = None
@@ -130,6 +132,21 @@ class Document:
         mark = target.start_mark
         return mark.line + 1, mark.column + 1
 
+    def _index(self, node: yaml.MappingNode) -> dict[Any, tuple[yaml.Node, yaml.Node]]:
+        """The first key and value node of each key of ``node``, built once per mapping.
+
+        Locating each of N problems by scanning the mapping would make reporting a file
+        of N unknown keys quadratic; with the index it is linear.
+        """
+        index = self._indexes.get(id(node))
+        if index is None:
+            index = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value not in index:
+                    index[k.value] = (k, v)
+            self._indexes[id(node)] = index
+        return index
+
     def problem(self, keys: Sequence[Key], message: str, *, key: bool = False) -> Problem:
         """A problem located at the value (or with ``key=True`` the key) at ``keys``."""
         line, column = self.locate(keys, key=key)
@@ -137,13 +154,26 @@ class Document:
 
 
 def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, display: str | None = None) -> bytes:
-    """Read a file we are about to parse, refusing one that is too large to be genuine."""
+    """Read a file we are about to parse, refusing one that is too large to be genuine.
+
+    Only a regular file is read: a FIFO would hang the reader and a device (``/dev/zero``)
+    never ends. The type is checked before opening, and again on the open descriptor
+    (opened without blocking), so a file swapped for a FIFO in between is refused too.
+    """
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _error(name, _too_large(name, size, max_bytes))
-        with path.open("rb") as stream:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            raise _error(name, _not_regular(name))
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise _error(name, _not_regular(name))
+            if info.st_size > max_bytes:
+                raise _error(name, _too_large(name, info.st_size, max_bytes))
             data = stream.read(max_bytes + 1)
     except IsADirectoryError:
         raise _error(name, Problem(name, "is a folder, not a file")) from None
@@ -151,9 +181,13 @@ def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, display: str | None = 
         raise _error(name, Problem(name, "no such file")) from None
     except OSError as error:
         raise _error(name, Problem(name, f"cannot read: {error.strerror or error}")) from None
-    if len(data) > max_bytes:  # the file grew while we read it, or is a special file
+    if len(data) > max_bytes:  # the file grew while we read it
         raise _error(name, _too_large(name, len(data), max_bytes))
     return data
+
+
+def _not_regular(path: str) -> Problem:
+    return Problem(path, "is not a regular file (a FIFO, device or socket): give a saved file")
 
 
 def _too_large(path: Path | str, size: int, max_bytes: int) -> Problem:
@@ -170,13 +204,14 @@ def decode_text(data: bytes, path: str) -> str:
         raise _error(path, Problem(path, "file is UTF-16 text; save it as UTF-8", 1, 1))
     if b"\x00" in data[:8192]:
         raise _error(path, Problem(path, "file is binary, not YAML text"))
+    if b"\x00" in data:  # text with a NUL byte deep inside: say where it is
+        line, column = _line_column(data, data.index(b"\x00"))
+        message = "a NUL byte (0x00): YAML text cannot hold one; remove it"
+        raise _error(path, Problem(path, message, line, column))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        line, column = _line_column(data, error.start)
         bad = data[error.start]
         raise _error(
             path,
@@ -188,6 +223,14 @@ def decode_text(data: bytes, path: str) -> str:
             ),
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of byte ``offset``."""
+    before = data[:offset]
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return before.count(b"\n") + 1, column
 
 
 def _error(path: str, *problems: Problem) -> InputError:
@@ -215,6 +258,17 @@ def load_text(text: str, path: str) -> Document:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         raise _error(path, _syntax_problem(path, error, text)) from None
+    except yaml.reader.ReaderError as error:
+        # A control character YAML does not allow; the reader gives its position only.
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        message = (
+            f"a control character (U+{error.character:04X}) that YAML text cannot hold; remove it"
+            if isinstance(error.character, int)
+            else str(error.reason)
+        )
+        raise _error(path, Problem(path, message, line, column)) from None
     except yaml.YAMLError as error:  # pragma: no cover - libyaml always gives a mark
         raise _error(path, Problem(path, f"YAML error: {error}")) from None
     except RecursionError:  # only the pure-Python parser recurses without a limit

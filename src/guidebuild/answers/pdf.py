@@ -40,6 +40,8 @@ from guidebuild.forms.fields import (
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest PDF we read: a filled form is a few hundred KB, even saved uncompressed."""
+MAX_VALUE_CHARS = 1_000_000
+"""Most text one field may hold: an answer with long evidence is a few thousand."""
 _MISSING = re.compile(r"is missing '([a-z_]+)'")
 _MULTI_SELECT = 1 << 21  # bit 22 of a choice field's /Ff
 _MAX_DEPTH = 20
@@ -302,6 +304,33 @@ def field_value(entry: _Field) -> str | list[str]:
     return _choice(entry, text) if entry.kind == "/Ch" else text
 
 
+def _value_of(entry: _Field, path: str) -> str | list[str]:
+    """:func:`field_value`, with a damaged or oversized value named by its field."""
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    try:
+        value = field_value(entry)
+    except LimitReachedError:
+        # pypdf stops inflating a stream at its limit: a compression bomb, not an answer.
+        _fail(
+            path,
+            f"field {entry.name}{_page(entry.page)}: its value is a compressed stream that "
+            "inflates beyond the size any answer could have (a compression bomb?)",
+        )
+        raise AssertionError from None  # pragma: no cover - _fail raises
+    except (PyPdfError, ValueError, TypeError, KeyError) as error:
+        _fail(path, f"field {entry.name}{_page(entry.page)} is damaged ({_describe(error)})")
+        raise AssertionError from None  # pragma: no cover - _fail raises
+    texts = value if isinstance(value, list) else [value]
+    if sum(len(text) for text in texts) > MAX_VALUE_CHARS:
+        _fail(
+            path,
+            f"field {entry.name}{_page(entry.page)} holds more than {MAX_VALUE_CHARS:,} "
+            "characters: not an answer to a checklist item",
+        )
+    return value
+
+
 def _choice(entry: _Field, text: str) -> str:
     """Map a choice field's value to its export value, whichever of the two a tool stored."""
     exports = [export for export, _ in entry.options]
@@ -320,7 +349,7 @@ def _as_scheme_data(fields: list[_Field], info_key: str | None, path: str) -> Pd
             "the PDF has no form fields, so it is not a filled checklist form (was it "
             "printed to PDF or flattened?): fill in the checklist form itself",
         )
-    values = {entry.name: field_value(entry) for entry in fields}
+    values = {entry.name: _value_of(entry, path) for entry in fields}
     pages = {entry.name: entry.page for entry in fields}
     framework = values.get(FRAMEWORK_FIELD)
     if framework is None and info_key is None:

@@ -15,7 +15,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +36,17 @@ MAX_BYTES = 20 * 1024 * 1024
 """Largest workbook file we read; a filled checklist is a few tens of KB."""
 MAX_UNPACKED = 100 * 1024 * 1024
 """Largest total size of the zip's entries once unpacked (a zip bomb is refused)."""
+MAX_PART = 2 * 1024 * 1024
+"""Largest unpacked size of any one part (a sheet, the shared strings, the styles). Ours
+are under 40 KB, and a sheet filled with long answers stays well below 1 MB; openpyxl
+scans a whole sheet to size it when the sheet does not say, so this bounds that time."""
 MAX_ROWS = 5000
 """More rows than any checklist has: a sheet longer than this is not ours."""
+MAX_COLUMNS = 64
+"""Columns read in any sheet: ours have twelve; cells beyond are never looked at."""
+MAX_CELLS = 200_000
+"""Cells read in all, counted while streaming: the unpacked size does not bound the cost
+of a cell, so the count does (with ``read_only``, memory stays flat as rows go by)."""
 FRAMEWORK_LABEL = "Framework"
 _MISSING = re.compile(r"is missing '([a-z_]+)'")
 
@@ -91,7 +100,19 @@ def read_workbook(data: bytes, path: str) -> Workbook:
     if len(data) > MAX_BYTES:
         _fail(path, f"file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
     _check_zip(data, path)
-    book = _open(data, path)
+    book = _open(data, path, values=True)
+    # The same cells as written, to tell a formula whose value was never saved from an
+    # empty cell (a reader given only values sees None in both).
+    formulas = _open(data, path, values=False)
+    try:
+        return _read(book, formulas, path)
+    finally:
+        book.close()
+        formulas.close()
+
+
+def _read(book: Any, formulas: Any, path: str) -> Workbook:
+    budget = _Budget(path)
     problems: list[Problem] = []
     sheets = {name.casefold(): name for name in book.sheetnames}
     for wanted in (DETAILS_SHEET, ITEMS_SHEET):
@@ -111,7 +132,7 @@ def read_workbook(data: bytes, path: str) -> Workbook:
     cells: dict[tuple[str, ...], Cell] = {}
     data_out: dict[str, Any] = {}
     details = book[sheets[DETAILS_SHEET.casefold()]]
-    framework, scheme = _details(details, cells, path)
+    framework, scheme = _details(details, cells, budget)
     prop = _custom_property(book)
     if framework is None and prop is None:
         _fail(
@@ -129,9 +150,10 @@ def read_workbook(data: bytes, path: str) -> Workbook:
         )
     data_out["framework"] = framework if framework is not None else prop
     data_out["scheme"] = scheme
-    answers = _items(book[sheets[ITEMS_SHEET.casefold()]], cells, path)
+    items = sheets[ITEMS_SHEET.casefold()]
+    answers = _items(book[items], formulas[items], cells, budget)
     if ACTIONS_SHEET.casefold() in sheets:
-        _actions(book[sheets[ACTIONS_SHEET.casefold()]], answers, cells, path)
+        _actions(book[sheets[ACTIONS_SHEET.casefold()]], answers, cells, budget)
     data_out["answers"] = {item: answer for item, answer in answers.items() if answer}
     return Workbook(path, data_out, cells)
 
@@ -163,9 +185,16 @@ def _check_zip(data: bytes, path: str) -> None:
         )
     if sum(info.file_size for info in infos) > MAX_UNPACKED:
         _fail(path, f"the workbook unpacks to more than {MAX_UNPACKED:,} bytes: not a checklist")
+    for info in infos:
+        if info.file_size > MAX_PART:
+            _fail(
+                path,
+                f"the workbook's part {info.filename} unpacks to {info.file_size:,} bytes "
+                f"(the limit is {MAX_PART:,}): not a checklist",
+            )
 
 
-def _open(data: bytes, path: str) -> Any:
+def _open(data: bytes, path: str, *, values: bool) -> Any:
     from openpyxl import load_workbook
 
     try:
@@ -173,7 +202,10 @@ def _open(data: bytes, path: str) -> Any:
             # openpyxl warns about features of Excel it does not keep (extensions, default
             # styles); they do not matter for reading the answers.
             warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+            # read_only streams each sheet row by row instead of building every cell.
+            return load_workbook(
+                io.BytesIO(data), read_only=True, data_only=values, keep_links=False
+            )
     except Exception as error:  # openpyxl raises many types on damaged files
         text = str(error).strip().splitlines()[0] if str(error).strip() else ""
         _fail(
@@ -183,6 +215,43 @@ def _open(data: bytes, path: str) -> Any:
             + ")",
         )
         raise AssertionError from error  # pragma: no cover - _fail raises
+
+
+class _Budget:
+    """Counts the rows and cells read from a workbook; stops at the limits."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.cells = 0
+
+    def rows(
+        self, sheet: Any, *, min_row: int, max_col: int = MAX_COLUMNS
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(row number, the values of its first ``max_col`` cells), streamed and counted."""
+        number = min_row - 1
+        for number, values in enumerate(
+            sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True), min_row
+        ):
+            if number > MAX_ROWS:
+                _fail(
+                    self.path,
+                    f"sheet {sheet.title!r} has more than {MAX_ROWS:,} rows: this is not "
+                    "the checklist workbook (or rows far below it were filled in)",
+                )
+            self.cells += len(values)
+            if self.cells > MAX_CELLS:
+                _fail(
+                    self.path,
+                    f"the workbook holds more than {MAX_CELLS:,} cells: this is not the "
+                    "checklist workbook",
+                )
+            yield number, values
+
+
+def _coordinate(column: int, row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
 
 
 def _custom_property(book: Any) -> str | None:
@@ -198,25 +267,25 @@ def _label(value: Any) -> str:
 
 
 def _details(
-    sheet: Any, cells: dict[tuple[str, ...], Cell], path: str
+    sheet: Any, cells: dict[tuple[str, ...], Cell], budget: _Budget
 ) -> tuple[Any, dict[str, Any]]:
     labels = {field.label.casefold(): field for field in SCHEME_FIELDS}
     framework: Any = None
     scheme: dict[str, Any] = {}
-    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, MAX_ROWS), max_col=2):
+    for number, row in budget.rows(sheet, min_row=1, max_col=2):
         if len(row) < 2:
             continue
-        label, value_cell = _label(row[0].value), row[1]
-        where = Cell(sheet.title, value_cell.coordinate)
+        label, raw = _label(row[0]), row[1]
+        where = Cell(sheet.title, _coordinate(2, number))
         if label == FRAMEWORK_LABEL.casefold():
-            framework = _plain(value_cell.value)
+            framework = _plain(raw)
             cells["framework",] = where
             continue
         field = labels.get(label)
         if field is None:
             continue
         cells["scheme", field.key] = where
-        value = _plain(value_cell.value)
+        value = _plain(raw)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         scheme[field.key] = value if field.date else _text(value)
@@ -246,12 +315,16 @@ def _text(value: Any) -> Any:
 def _headers(
     sheet: Any, wanted: tuple[str, ...], path: str, *, required: bool
 ) -> dict[str, int] | None:
+    """The 0-based position of each wanted column, found by its header in row 1."""
     found: dict[str, int] = {}
-    for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
-        name = str(cell.value or "").strip().casefold()
+    header_row = next(
+        sheet.iter_rows(min_row=1, max_row=1, max_col=MAX_COLUMNS, values_only=True), ()
+    )
+    for position, value in enumerate(header_row):
+        name = str(value or "").strip().casefold()
         for header in wanted:
             if name == header.casefold() and header not in found:
-                found[header] = cell.column
+                found[header] = position
     missing = [header for header in wanted if header not in found]
     if missing and required:
         raise InputError(
@@ -268,38 +341,44 @@ def _headers(
     return None if missing else found
 
 
-def _items(sheet: Any, cells: dict[tuple[str, ...], Cell], path: str) -> dict[str, dict[str, Any]]:
+def _items(
+    sheet: Any, formula_sheet: Any, cells: dict[tuple[str, ...], Cell], budget: _Budget
+) -> dict[str, dict[str, Any]]:
+    path = budget.path
     columns = _headers(sheet, ITEM_READ_HEADERS, path, required=True)
     assert columns is not None
     answers: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
     first_row: dict[str, int] = {}
-    for row in sheet.iter_rows(min_row=2, max_row=min(sheet.max_row, MAX_ROWS)):
-        by_column = {cell.column: cell for cell in row}
-        id_cell = by_column.get(columns["ID"])
-        raw_id = _plain(id_cell.value) if id_cell is not None else None
-        if id_cell is None or raw_id is None or (isinstance(raw_id, str) and not raw_id):
+    written = formula_sheet.iter_rows(min_row=2, max_col=MAX_COLUMNS, values_only=True)
+    for number, row in budget.rows(sheet, min_row=2):
+        as_written = next(written, ())
+        raw_id = _plain(_at(row, columns["ID"]))
+        if raw_id is None or (isinstance(raw_id, str) and not raw_id):
             continue
         item_id = str(raw_id)
+        id_where = Cell(sheet.title, _coordinate(columns["ID"] + 1, number))
         if item_id in first_row:
             problems.append(
                 Problem(
                     path,
-                    f"sheet {sheet.title!r}, cell {id_cell.coordinate}: item {item_id!r} "
-                    f"is listed twice (first in row {first_row[item_id]})",
+                    f"{id_where}: item {item_id!r} is listed twice (first in row "
+                    f"{first_row[item_id]})",
                 )
             )
             continue
-        first_row[item_id] = id_cell.row
-        cells["answers", item_id, "id"] = Cell(sheet.title, id_cell.coordinate)
+        first_row[item_id] = number
+        cells["answers", item_id, "id"] = id_where
         answer: dict[str, Any] = {}
         for part in ("rating", "evidence", "note", "reason"):
-            cell = by_column.get(columns[part.capitalize()])
-            if cell is None:
-                continue
-            cells["answers", item_id, part] = Cell(sheet.title, cell.coordinate)
-            value = _plain(cell.value)
+            position = columns[part.capitalize()]
+            where = Cell(sheet.title, _coordinate(position + 1, number))
+            cells["answers", item_id, part] = where
+            value = _plain(_at(row, position))
             if value is None or (isinstance(value, str) and not value):
+                formula = _at(as_written, position)
+                if isinstance(formula, str) and formula.startswith("="):
+                    problems.append(Problem(path, f"{where}: {_unsaved_formula(formula)}"))
                 continue
             if part == "evidence" and isinstance(value, str):
                 answer[part] = evidence_lines(value)
@@ -315,28 +394,37 @@ def _items(sheet: Any, cells: dict[tuple[str, ...], Cell], path: str) -> dict[st
     return answers
 
 
+def _at(row: tuple[Any, ...], position: int) -> Any:
+    return row[position] if position < len(row) else None
+
+
+def _unsaved_formula(formula: str) -> str:
+    shown = formula if len(formula) <= 40 else formula[:37] + "..."
+    return (
+        f"holds the formula {shown} but no saved value, so the answer cannot be read "
+        "(the tool that saved the workbook did not calculate it): type the answer itself, "
+        "or open the workbook in Excel or LibreOffice Calc and save it again"
+    )
+
+
 def _actions(
     sheet: Any,
     answers: dict[str, dict[str, Any]],
     cells: dict[tuple[str, ...], Cell],
-    path: str,
+    budget: _Budget,
 ) -> None:
-    columns = _headers(sheet, ACTION_READ_HEADERS, path, required=False)
+    columns = _headers(sheet, ACTION_READ_HEADERS, budget.path, required=False)
     if columns is None:
         return  # an action plan rearranged by hand is the user's own: nothing to read
-    for row in sheet.iter_rows(min_row=2, max_row=min(sheet.max_row, MAX_ROWS)):
-        by_column = {cell.column: cell for cell in row}
-        id_cell = by_column.get(columns["ID"])
-        item_id = _plain(id_cell.value) if id_cell is not None else None
+    for number, row in budget.rows(sheet, min_row=2):
+        item_id = _plain(_at(row, columns["ID"]))
         if item_id is None or str(item_id) not in answers:
             continue  # rows of the user's own actions, or of items not in the Items sheet
         answer = answers[str(item_id)]
         for part, header in (("owner", "Owner"), ("due", "Deadline")):
-            cell = by_column.get(columns[header])
-            if cell is None:
-                continue
-            value = _plain(cell.value)
+            value = _plain(_at(row, columns[header]))
             if value is None or (isinstance(value, str) and not value):
                 continue
-            cells["answers", str(item_id), part] = Cell(sheet.title, cell.coordinate)
+            where = Cell(sheet.title, _coordinate(columns[header] + 1, number))
+            cells["answers", str(item_id), part] = where
             answer[part] = value if part == "due" else _text(value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,24 +125,204 @@ def mark_furniture_as_artifacts(document: Any, pdf: Any) -> None:
                 operations[position : position + 3] = ["/Artifact", b"", b"BMC"]
 
 
-def find_referrers(url: str, search: tuple[Path, ...]) -> list[Problem]:
-    """Where the sources name ``url`` (or its file path), so the error can point at them."""
+_REFERRING = {".rst", ".css", ".html", ".txt", ".py", ".svg"}
+"""Sources that can name a resource: pages, stylesheets, templates, drawings."""
+
+
+# How many dots in a row make a leader rather than punctuation ("..." stays text).
+LEADER_RUN = 4
+SINGLE_GLYPH = re.compile(rb"\[<[0-9a-f]{2,4}>-?[0-9.]*\] TJ")
+
+
+def _single_glyph(window: list[Any]) -> tuple[bytes, bytes] | None:
+    """(glyph, line) if ``window`` is one tagged text sequence showing a single glyph."""
+    if len(window) < 9:
+        return None
+    tag, properties, bdc, bt, tm, _tf, tj, et, emc = window
+    if not (
+        tag == "/Span"
+        and bdc == b"BDC"
+        and isinstance(properties, dict)
+        and "MCID" in properties
+        and (bt, et, emc) == (b"BT", b"ET", b"EMC")
+        and isinstance(tm, bytes)
+        and isinstance(tj, bytes)
+        and SINGLE_GLYPH.fullmatch(tj)
+    ):
+        return None
+    return tj, tm.split()[-2]  # the glyph, and the line (y of the text matrix)
+
+
+def _leader_runs(operations: list[Any]) -> list[tuple[int, int]]:
+    """(position, MCID) of each dot of the contents' dot leaders in a page's operations.
+
+    WeasyPrint 70 draws ``leader(".")`` as one marked-content sequence per dot, tagged as
+    text: ``/Span <</MCID n>> BDC BT <Tm> <Tf> [<glyph>0] TJ ET EMC``, one after another.
+    A run of such sequences showing the same glyph on the same line is a leader; a lone
+    full stop after a link is not.
+    """
+    found: list[tuple[int, int]] = []
+    position = 0
+    while position < len(operations):
+        key = _single_glyph(operations[position : position + 9])
+        if key is None:
+            position += 1
+            continue
+        run = [position]
+        while _single_glyph(operations[run[-1] + 9 : run[-1] + 18]) == key:
+            run.append(run[-1] + 9)
+        if len(run) >= LEADER_RUN:
+            found.extend((at, operations[at + 1]["MCID"]) for at in run)
+        position = run[-1] + 9
+    return found
+
+
+def mark_leaders_as_artifacts(pdf: Any) -> int:
+    """The contents' dot leaders become artifacts, so screen readers do not read the dots.
+
+    Each dot's marked content becomes ``/Artifact BMC``, and its MCID leaves the structure
+    element that held it and the page's entry in the parent tree. Returns the dots marked.
+    """
+    objects = pdf.objects
+    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    if root_number is None:
+        return 0
+    parent_tree = objects[_number(objects[root_number]["ParentTree"]) or 0]
+    nums = parent_tree["Nums"]
+    by_page = dict(zip(nums[::2], nums[1::2], strict=True))
+    kids = pdf.pages["Kids"]
+    marked = 0
+    for index in range(len(kids) // 3):
+        page = objects[kids[index * 3]]
+        stream = objects[_number(page["Contents"]) or 0]
+        operations = stream.stream
+        parents = by_page.get(index)
+        for position, mcid in _leader_runs(operations):
+            operations[position : position + 3] = ["/Artifact", b"", b"BMC"]
+            marked += 1
+            if not isinstance(parents, list) or mcid >= len(parents):
+                continue
+            element_number = _number(parents[mcid])
+            if element_number is not None:
+                element = objects[element_number]
+                k = element.get("K")
+                if isinstance(k, list) and mcid in k:
+                    k.remove(mcid)
+            parents[mcid] = "null"  # pydyf writes a str as it is
+    return marked
+
+
+def links_own_their_annotations(pdf: Any) -> int:
+    """Every link annotation belongs to its Link structure element (Matterhorn 28-011).
+
+    WeasyPrint 70 can give a link's annotation to a Span inside the link (the text of a
+    citation, say) as its parent; the annotation and its object reference move up to the
+    Link. Returns how many were moved.
+    """
+    objects = pdf.objects
+    root_number = _number(pdf.catalog.get("StructTreeRoot"))
+    if root_number is None:
+        return 0
+    nums = objects[_number(objects[root_number]["ParentTree"]) or 0]["Nums"]
+    moved = 0
+    for index in range(1, len(nums), 2):
+        number = _number(nums[index])
+        if number is None or objects[number].get("S") == "/Link":
+            continue
+        element = objects[number]
+        link = element
+        while link is not None and link.get("S") not in ("/Link", "/Document"):
+            parent = _number(link.get("P"))
+            link = objects[parent] if parent is not None else None
+        if link is None or link.get("S") != "/Link":
+            continue
+        kids = element.get("K")
+        references = [
+            k
+            for k in kids
+            if _number(k) is not None and objects[_number(k) or 0].get("Type") == "/OBJR"
+        ]
+        if not references:
+            continue
+        for reference in references:
+            kids.remove(reference)
+            link_kids = link.get("K")
+            if isinstance(link_kids, list):
+                link_kids.append(reference)
+        nums[index] = link.reference
+        moved += 1
+    return moved
+
+
+def scope_header_cells(pdf: Any) -> None:
+    """Give each header cell a Scope (Matterhorn 15-003): Column in a head, else Row.
+
+    WeasyPrint 70 writes TH without Scope and data cells without Headers, so a screen
+    reader cannot tell which cells a header labels.
+    """
+    objects = pdf.objects
+    for element in objects:
+        if not isinstance(element, dict) or element.get("S") != "/TH":
+            continue
+        row = objects[_number(element.get("P")) or 0]
+        group = objects[_number(row.get("P")) or 0] if isinstance(row, dict) else None
+        head = isinstance(group, dict) and group.get("S") == "/THead"
+        attributes = element.get("A")
+        if isinstance(attributes, dict):
+            attributes["Scope"] = "/Column" if head else "/Row"
+
+
+def open_with_outlines(pdf: Any) -> None:
+    """Open with the bookmarks shown and the title in the window bar (PDF/UA, Matterhorn 07)."""
+    import pydyf
+
+    pdf.catalog["PageMode"] = "/UseOutlines"
+    preferences = pdf.catalog.get("ViewerPreferences")
+    if not isinstance(preferences, dict):
+        preferences = pydyf.Dictionary()
+        pdf.catalog["ViewerPreferences"] = preferences
+    preferences["DisplayDocTitle"] = "true"
+
+
+def finish_pdf(document: Any, pdf: Any) -> None:
+    """The WeasyPrint finisher: artifacts for furniture and leaders, how the PDF opens."""
+    mark_furniture_as_artifacts(document, pdf)
+    mark_leaders_as_artifacts(pdf)
+    links_own_their_annotations(pdf)
+    scope_header_cells(pdf)
+    open_with_outlines(pdf)
+
+
+def find_referrers(
+    url: str, search: tuple[Path, ...], copies: tuple[Path, ...] = ()
+) -> list[Problem]:
+    """Where the sources name ``url`` (or its file path), so the error can point at them.
+
+    ``copies`` are folders of the single page that hold copies of sources (``_images``):
+    WeasyPrint reads a drawing's copy, so a relative reference in it is relative to the
+    copy; a hit there is reported at the source file of the same name.
+    """
     parts = urlsplit(url)
-    needles = {url, unquote(parts.path)} - {""}
+    target = unquote(parts.path)
     found = []
-    for folder in search:
+    originals = {p.name: p for folder in search if folder.is_dir() for p in folder.rglob("*")}
+    for folder in (*search, *copies):
         files = [folder] if folder.is_file() else sorted(folder.rglob("*"))
         for path in files:
-            if path.suffix not in {".rst", ".css", ".html", ".txt", ".py"} or not path.is_file():
+            if path.suffix not in _REFERRING or not path.is_file():
                 continue
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
             except (UnicodeDecodeError, OSError):
                 continue
+            needles = {url, target} - {""}
+            if parts.scheme in ("", "file") and target.startswith("/"):
+                needles.add(os.path.relpath(target, path.parent))
+            where = originals.get(path.name, path) if folder in copies else path
             for number, line in enumerate(lines, start=1):
                 if any(needle in line for needle in needles):
-                    found.append(Problem(path, f"names {url}", number))
-    return found
+                    found.append(Problem(where, f"names {url}", number))
+    return list(dict.fromkeys(found))
 
 
 def write_pdf(
@@ -158,6 +339,8 @@ def write_pdf(
 
     from weasyprint import HTML
 
+    from guidebuild.sandbox import armed
+
     refused: list[str] = []
     fetcher = make_fetcher(allowed_roots, refused)
     # WeasyPrint reports a refused fetch at ERROR on its logger; we report it ourselves.
@@ -165,22 +348,25 @@ def write_pdf(
     previous_level = weasy_logger.level
     weasy_logger.setLevel(logging.CRITICAL)
     try:
-        document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
-            pdf_variant=variant, pdf_tags=True
-        )
-        # Attachments are fetched while writing, so refusals are checked after it; the
-        # target is in the staging folder, which is never published when this fails.
-        with source_date_epoch(epoch):
-            document.write_pdf(
-                target,
-                pdf_variant=variant,
-                pdf_tags=True,
-                finisher=mark_furniture_as_artifacts,
+        # The fetcher is the first line; the sandbox sees every file WeasyPrint opens by
+        # any other route (fonts it reads itself, a fetcher bypassed).
+        with armed(*allowed_roots, target.parent, what="the PDF"):
+            document = HTML(filename=str(html_path), url_fetcher=fetcher).render(
+                pdf_variant=variant, pdf_tags=True
             )
+            # Attachments are fetched while writing, so refusals are checked after it;
+            # the target is in the staging folder, never published when this fails.
+            with source_date_epoch(epoch):
+                document.write_pdf(
+                    target,
+                    pdf_variant=variant,
+                    pdf_tags=True,
+                    finisher=finish_pdf,
+                )
         if refused:
             problems: list[Problem] = []
             for url in dict.fromkeys(refused):
-                referrers = find_referrers(url, sources)
+                referrers = find_referrers(url, sources, (html_path.parent / "_images",))
                 problems.extend(referrers or [Problem(html_path, f"names {url}")])
             raise BuildError(
                 "the PDF asks for files outside the project or on the network, "
@@ -197,3 +383,22 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def refuse_remote_resources(site: Path, sources: tuple[Path, ...]) -> None:
+    """Fail if a page of the site would fetch a resource from elsewhere when read.
+
+    The PDF's fetcher refuses such resources; a site built without the PDF must refuse
+    them as well, or ``--no-pdf`` would publish what the full build does not.
+    """
+    from guidebuild.sandbox import remote_resources
+
+    problems: list[Problem] = []
+    for page, line, url in remote_resources(site):
+        problems.extend(find_referrers(url, sources) or [Problem(page, f"names {url}", line)])
+    if problems:
+        raise BuildError(
+            "the site asks for files outside the project or on the network, "
+            "which guidebuild never reads",
+            tuple(dict.fromkeys(problems)),
+        )

@@ -25,10 +25,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guidebuild.build.fingerprint import Record, digest_files, tool_versions
+from guidebuild.build.pdf import refuse_remote_resources
 from guidebuild.build.publish import check_out_folder, claim, locked, publish, staging
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
+from guidebuild.resources import PRINT_THEME, SITE_THEME, Templates
+from guidebuild.sandbox import check_output, check_sources
 
 PDF_SIZE_MARKER = "@@GB_PDF_SIZE@@"
 SIZE_MARKER = re.compile(r"%%GB_SIZE:([^%/]+)%%")
@@ -88,6 +91,7 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
         settings = load_settings(root)
         if options.previous is not None:
             load_manifest_ids(options.previous)  # bad input fails before any work
+        check_sources(root, settings.source_dir)
         check_encoding(settings.source_dir)
     out = (options.out or root / "_build").resolve()
     check_out_folder(out, settings.root.resolve(), source_paths(settings))
@@ -160,6 +164,11 @@ def _build_locked(
         elif options.pdf:
             result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
 
+        # Nothing that came from outside the project (a link, a device) is published,
+        # and no page makes its reader's browser fetch anything from elsewhere.
+        check_output(stage_dir)
+        if (stage_dir / "html").is_dir():
+            refuse_remote_resources(stage_dir / "html", referring_sources(settings))
         with progress.stage("Publishing"):
             if do_html and options.html:
                 _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)
@@ -217,8 +226,9 @@ def _what_changed(
 
 def _fingerprint(settings: Settings, draft: bool, output: str, *more: str) -> str:
     # The appendix of both is rendered from the framework; the PDF branch also writes the
-    # fillable checklists from templates/forms.
-    templates = ["theme"] if output == "html" else ["pdf", "forms"]
+    # fillable checklists from templates/forms. (The package's own templates and themes
+    # count in tool_versions, with its code.)
+    templates = [SITE_THEME] if output == "html" else [PRINT_THEME, "forms"]
     return digest_files(
         [
             settings.root / "conf.py",
@@ -327,7 +337,7 @@ def _pdf_branch(
         builder="singlehtml",
         outdir=cache / "singlehtml",
         doctrees=cache / "doctrees" / "singlehtml",
-        overrides=pdf_overrides(settings, common),
+        overrides=pdf_overrides(common),
         status=None,
         strict=strict,
         result=partial,
@@ -338,20 +348,20 @@ def _pdf_branch(
         cache / "singlehtml" / "index.html",
         pdf_dir / settings.pdf_filename,
         allowed_roots=(settings.root, out),
-        sources=(settings.source_dir, settings.templates_dir, settings.root / "conf.py"),
+        sources=referring_sources(settings),
         epoch=epoch_of(settings),
     )
     return pdf.pages, pdf.size, partial.warnings
 
 
-def pdf_overrides(settings: Settings, common: dict[str, Any]) -> dict[str, Any]:
+def pdf_overrides(common: dict[str, Any]) -> dict[str, Any]:
     """The settings of the single page the PDF is made from."""
-    return {
-        **common,
-        "html_theme": "pdf",
-        "html_theme_path": [str(settings.templates_dir)],
-        "html_permalinks": False,
-    }
+    return {**common, "html_theme": PRINT_THEME, "html_permalinks": False}
+
+
+def referring_sources(settings: Settings) -> tuple[Path, ...]:
+    """Where a refused URL may be written, to name the line that asked for it."""
+    return (settings.source_dir, settings.templates_dir, settings.root / "conf.py")
 
 
 def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
@@ -363,7 +373,11 @@ def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
 
     written = []
     for framework in Catalogue(settings.checklists_dir).all():
-        written.extend(write_checklists(framework, folder, epoch=epoch_of(settings)))
+        written.extend(
+            write_checklists(
+                framework, folder, epoch=epoch_of(settings), templates=Templates(settings.root)
+            )
+        )
     return written
 
 

@@ -33,7 +33,10 @@ from guidebuild.errors import InputError
 from guidebuild.progress import Progress
 from guidebuild.project import load_settings
 
-VERSION_PATTERN = re.compile(r"^[0-9][0-9A-Za-z.+-]*$")
+# Matched whole (fullmatch): with `$`, "1.0\n" would pass, since `$` matches before a
+# final newline. The version names folders and files, so it is kept short.
+VERSION_PATTERN = re.compile(r"[0-9][0-9A-Za-z.+-]*")
+MAX_VERSION_LENGTH = 64
 RELEASES = "releases"
 # PDF/A-3a: archival, and still tagged for assistive technology.
 ARCHIVE_VARIANT = "pdf/a-3a"
@@ -107,10 +110,15 @@ def release_project(
     out: Path | None = None,
     previous: Path | None = None,
 ) -> Release:
-    if not VERSION_PATTERN.match(version):
+    if not VERSION_PATTERN.fullmatch(version):
         raise InputError(
             f"release version must start with a digit and hold only letters, digits, "
             f"'.', '+' and '-' (e.g. 1.0 or 2004.1), not {version!r}"
+        )
+    if len(version) > MAX_VERSION_LENGTH:
+        raise InputError(
+            f"release version is {len(version)} characters long; the limit is "
+            f"{MAX_VERSION_LENGTH} (e.g. 1.0 or 2004.1)"
         )
     settings = load_settings(root)
     epoch = epoch_of(settings)

@@ -25,6 +25,9 @@ _LOG_LINE = re.compile(
 )
 
 
+_SGR = re.compile(r"\x1b\[[0-9;]*m")
+
+
 @dataclass
 class SphinxRun:
     """What one Sphinx build said."""
@@ -38,7 +41,8 @@ def _parse_log(text: str) -> tuple[list[Problem], list[Problem]]:
     errors: list[Problem] = []
     warnings: list[Problem] = []
     current: Problem | None = None
-    for raw in text.splitlines():
+    # Sphinx colours its warnings (SGR codes); the problems are reported in our words.
+    for raw in _SGR.sub("", text).splitlines():
         match = _LOG_LINE.match(raw)
         if match is None:
             # Continuation lines (docutils quotes the offending source) belong to the last.
@@ -221,11 +225,18 @@ def run_sphinx(
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+    from guidebuild.sandbox import armed
+
     warning_stream = io.StringIO()
     # The html builder looks the class up here each time it makes its indexer.
     sphinx.search.IndexBuilder = _clean_index_builder()  # type: ignore[misc,assignment]
     try:
-        with patch_docutils(confdir), docutils_namespace():
+        # Every file Sphinx and docutils open, from conf.py on, goes through the sandbox.
+        with (
+            armed(confdir, srcdir, outdir, doctreedir),
+            patch_docutils(confdir),
+            docutils_namespace(),
+        ):
             app = Sphinx(
                 srcdir=srcdir,
                 confdir=confdir,
@@ -285,10 +296,17 @@ class WarmSphinx:
             self.close()
         self._warnings.seek(0)
         self._warnings.truncate()
+        from guidebuild.sandbox import armed
+
         try:
-            if self._app is None:
-                self._app = self._start()
-            build_app(self._app, self.doctreedir)
+            # As in run_sphinx: every file Sphinx opens goes through the sandbox.
+            with armed(self.confdir, self.srcdir, self.outdir, self.doctreedir):
+                if self._app is None:
+                    self._app = self._start()
+                build_app(self._app, self.doctreedir)
+        except BuildError:
+            self.close(wipe=True)
+            raise
         except SphinxError as error:
             errors, _ = _parse_log(self._warnings.getvalue())
             self.close(wipe=True)

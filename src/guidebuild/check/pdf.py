@@ -58,25 +58,23 @@ def _named_destinations(reader: Any) -> set[str]:
 
 
 def check_pdf(path: Path) -> list[Problem]:
-    """Tagged, titled, in a language; contents numbers true; every internal link lands."""
+    """PDF/UA (Matterhorn), a title; contents numbers true; every internal link lands."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(path)
-        root: Any = reader.trailer["/Root"]
+        reader.trailer["/Root"]  # a PDF without a catalog is refused here
     except (PdfReadError, OSError, KeyError) as error:
         return [Problem(path, f"cannot be read as a PDF: {error}")]
-    problems = []
-    if not (root.get("/MarkInfo") or {}).get("/Marked") or "/StructTreeRoot" not in root:
-        problems.append(Problem(path, "is not tagged (no /MarkInfo /Marked or structure tree)"))
-    if not root.get("/Lang"):
-        problems.append(Problem(path, "has no document language (/Lang)"))
+    from guidebuild.check.matterhorn import check_matterhorn
+
+    # Tags, language, metadata, DisplayDocTitle, headings, figures, tables, annotations and
+    # fonts: the Matterhorn Protocol's machine-checkable conditions for PDF/UA-1.
+    problems = check_matterhorn(path, reader)
     title = reader.metadata.get("/Title") if reader.metadata else None
     if not title:
         problems.append(Problem(path, "has no title in its metadata"))
-    if not (root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"):
-        problems.append(Problem(path, "does not show its title in the window (DisplayDocTitle)"))
 
     real = outline_pages(reader)
     printed = contents_entries(reader)
@@ -92,8 +90,6 @@ def check_pdf(path: Path) -> list[Problem]:
             )
 
     problems.extend(_dangling_links(path, reader))
-    if "/StructTreeRoot" in root:
-        problems.extend(_structure(path, root["/StructTreeRoot"]))
     problems.extend(_furniture(path, reader))
     return problems
 
@@ -159,30 +155,6 @@ def structure_elements(tree_root: Any) -> list[Any]:
 
     walk(tree_root)
     return found
-
-
-def _structure(path: Path, tree_root: Any) -> list[Problem]:
-    """Headings H1-H6 in order, figures with alt text, tables with header cells."""
-    problems = []
-    elements = structure_elements(tree_root)
-    last = 0
-    for element in elements:
-        tag = str(element["/S"])
-        if re.fullmatch(r"/H[1-6]", tag):
-            level = int(tag[2])
-            if last and level > last + 1:
-                problems.append(Problem(path, f"heading levels skip from H{last} to H{level}"))
-            last = level
-        elif tag == "/Figure" and not str(element.get("/Alt") or "").strip():
-            problems.append(Problem(path, "a figure has no alternative text (/Alt)"))
-    # WeasyPrint 70 tags a captioned table's wrapper as a Table holding just the Caption,
-    # with the rows in the next Table: only tables with rows can lack header cells.
-    contents = [structure_elements(e) for e in elements if e["/S"] == "/Table"]
-    tables = [cells for cells in contents if any(c["/S"] == "/TR" for c in cells)]
-    for number, cells in enumerate(tables, start=1):
-        if not any(e["/S"] == "/TH" for e in cells):
-            problems.append(Problem(path, f"table {number} has no header cells (TH)"))
-    return problems
 
 
 _FURNITURE = re.compile(r"Page \d+ of \d+|DRAFT: not for publication")

@@ -22,12 +22,15 @@ from guidebuild.errors import InputError
 
 if TYPE_CHECKING:
     from guidebuild.framework.model import Framework
+    from guidebuild.resources import Templates
+
+    Tpl = Templates | None
 
 FORMATS = ("pdf", "xlsx", "html", "yaml")
 """Every checklist format, in the order they are written."""
 
-Writer = Callable[["Framework", Path, "int | None", "Path | None"], None]
-"""Writes one checklist to a path: (framework, target, epoch, templates folder or None)."""
+Writer = Callable[["Framework", Path, "int | None", "Templates | None"], None]
+"""Writes one checklist to a path: (framework, target, epoch, template search path)."""
 
 
 def checklist_name(framework: Framework, fmt: str) -> str:
@@ -50,27 +53,25 @@ def build_epoch(epoch: int | None = None) -> int | None:
         ) from None
 
 
-def _pdf(framework: Framework, target: Path, epoch: int | None, templates: Path | None) -> None:
+def _pdf(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
     from guidebuild.forms.pdf_form import write_pdf_form
 
-    write_pdf_form(
-        framework, target, epoch=epoch, templates=templates / "forms" / "pdf" if templates else None
-    )
+    write_pdf_form(framework, target, epoch=epoch, templates=templates)
 
 
-def _xlsx(framework: Framework, target: Path, epoch: int | None, templates: Path | None) -> None:
+def _xlsx(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
     from guidebuild.forms.xlsx import write_workbook
 
     write_workbook(framework, target, epoch=epoch)
 
 
-def _html(framework: Framework, target: Path, epoch: int | None, templates: Path | None) -> None:
+def _html(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
     from guidebuild.forms.html_form import write_html_form
 
-    write_html_form(framework, target)
+    write_html_form(framework, target, templates=templates)
 
 
-def _yaml(framework: Framework, target: Path, epoch: int | None, templates: Path | None) -> None:
+def _yaml(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
     from guidebuild.forms.yaml_template import write_yaml_template
 
     write_yaml_template(framework, target, epoch=epoch)
@@ -86,14 +87,14 @@ def write_checklists(
     formats: Iterable[str] = FORMATS,
     *,
     epoch: int | None = None,
-    templates: Path | None = None,
+    templates: Templates | None = None,
 ) -> list[Path]:
     """Write the checklist of ``framework`` in each of ``formats`` into ``out_dir``.
 
-    ``templates`` is the project's ``templates/`` folder (the PDF form is rendered from
-    ``forms/pdf`` in it); by default the one of the project found from the current folder,
-    else this checkout's. Returns the paths written, in the order of :data:`FORMATS`.
-    Creates ``out_dir`` if needed. Raises :class:`InputError` for an unknown format.
+    ``templates`` is the project's template search path (its ``templates/`` overrides the
+    package's files one by one); by default the package's files only. Returns the paths
+    written, in the order of :data:`FORMATS`. Creates ``out_dir`` if needed. Raises
+    :class:`InputError` for an unknown format.
     """
     wanted = list(dict.fromkeys(formats))
     unknown = [fmt for fmt in wanted if fmt not in WRITERS]
@@ -120,7 +121,7 @@ def _write(
     writer: Writer,
     framework: Framework,
     epoch: int | None,
-    templates: Path | None,
+    templates: Templates | None,
     target: Path,
 ) -> None:
     writer(framework, target, epoch, templates)

@@ -1,8 +1,8 @@
 """The HTML checklist form: one self-contained page that scores as it is filled in.
 
-The page is rendered with Jinja2 from ``templates/forms/html/``: the template, its CSS and
-two scripts are inlined into a single file that works offline from ``file://`` (no
-server, no URL to anywhere). ``scoring.js`` is a port of
+The page is rendered with Jinja2 from the package's ``templates/forms/html/``: the
+template, its CSS and two scripts are inlined into a single file that works offline from
+``file://`` (no server, no URL to anywhere). ``scoring.js`` is a port of
 :mod:`guidebuild.framework.scoring`; ``form.js`` reads the form, shows the scores live,
 checks the answers as ``guidebuild assess`` would, and saves them as a scheme YAML file.
 The framework reaches the scripts as JSON in a ``<script type="application/json">``.
@@ -21,9 +21,10 @@ from guidebuild import __version__
 from guidebuild.forms.fields import RATING_MEANINGS, SCHEME_FIELDS
 from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
 from guidebuild.report.markup import environment
+from guidebuild.resources import Templates
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "forms" / "html"
-"""This checkout's form templates (a project may pass its own ``templates/forms/html``)."""
+TEMPLATE_KIND = "forms/html"
+"""Where the page's template, stylesheet and scripts are (see :mod:`guidebuild.resources`)."""
 
 _RATING_LABELS = {
     Rating.ABSENT: "Absent",
@@ -100,18 +101,18 @@ def _item(item: Item) -> dict[str, Any]:
     }
 
 
-def _inline(folder: Path, name: str, closing: str) -> Markup:
+def _inline(templates: Templates, name: str, closing: str) -> Markup:
     """A stylesheet or script to inline; it must not end its own element early."""
-    text = (folder / name).read_text(encoding="utf-8")
+    text = templates.find(TEMPLATE_KIND, name).read_text(encoding="utf-8")
     if closing in text.lower():
         raise ValueError(f"{name} contains {closing!r}, which would end the inlined element")
     return Markup(text)  # noqa: S704 - our own file, checked above
 
 
-def render_html_form(framework: Framework, templates: Path | None = None) -> str:
-    """The whole page as text, from ``templates`` (default: this checkout's)."""
-    folder = templates or TEMPLATES
-    env = environment(folder, "html")
+def render_html_form(framework: Framework, templates: Templates | None = None) -> str:
+    """The whole page as text, from ``templates`` (default: the package's only)."""
+    folder = templates or Templates(None)
+    env = environment(folder.folders(TEMPLATE_KIND), "html")
     used = {r for d in framework.domains for i in d.items for r in i.allows}
     ratings = [
         {
@@ -148,11 +149,13 @@ def render_html_form(framework: Framework, templates: Path | None = None) -> str
     )
 
 
-def write_html_form(framework: Framework, target: Path, *, templates: Path | None = None) -> None:
+def write_html_form(
+    framework: Framework, target: Path, *, templates: Templates | None = None
+) -> None:
     """Write the form for ``framework`` to ``target`` atomically (temporary file, rename).
 
-    ``templates`` is a folder holding form.html.j2, form.css, scoring.js and form.js
-    (default: this checkout's ``templates/forms/html``)."""
+    ``templates`` is the project's template search path for form.html.j2, form.css,
+    scoring.js and form.js (default: the package's only)."""
     page = render_html_form(framework, templates)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)

@@ -1,7 +1,7 @@
 """The fillable PDF checklist: a tagged PDF/UA-1 AcroForm rendered by WeasyPrint.
 
-The form is rendered from ``templates/forms/pdf/`` with ``pdf_forms=True``. What WeasyPrint
-70 gets wrong with forms (shared/brief/weasyprint-notes.md) decides the design:
+The form is rendered from the package's ``templates/forms/pdf/`` with ``pdf_forms=True``.
+What WeasyPrint 70 gets wrong with forms (shared/brief/weasyprint-notes.md) decides the design:
 
 - the rating is a ``<select>``, a choice field whose export values are exactly the
   framework's ratings: radio groups come out malformed and buttons corrupt the AcroForm;
@@ -38,23 +38,15 @@ from guidebuild.forms.fields import (
 )
 from guidebuild.forms.fonts import FIELD_FONT_FAMILY, write_field_font
 from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.resources import Templates
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged, with a language and a title shown in the window; forms combine with it."""
 MAX_BYTES = 200 * 1024
 """The form must stay small enough to e-mail and to download on a poor connection."""
 _FIELD_READ_ONLY = 1  # bit 1 of /Ff
-
-
-def template_folder() -> Path:
-    """``templates/forms/pdf``: the project's if it has one, else this checkout's."""
-    from guidebuild.report.pipeline import locate_resources
-
-    for base in (locate_resources().templates, Path(__file__).resolve().parents[3] / "templates"):
-        folder = base / "forms" / "pdf"
-        if (folder / "checklist.html").is_file():
-            return folder
-    raise BuildError("templates/forms/pdf/checklist.html is missing: the PDF form has no template")
+TEMPLATE_KIND = "forms/pdf"
+"""Where the form's template and stylesheet are (see :mod:`guidebuild.resources`)."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +86,13 @@ def _item_context(item: Item) -> dict[str, Any]:
 
 
 def render_form_html(
-    framework: Framework, template_dir: Path, font_url: str, created: str | None
+    framework: Framework, templates: Templates, font_url: str, created: str | None
 ) -> str:
     """The HTML the form is rendered from (also handy for looking at the layout)."""
     from guidebuild.forms import checklist_name
     from guidebuild.report.markup import environment
 
-    env = environment(template_dir, "html")
+    env = environment(templates.folders(TEMPLATE_KIND), "html")
     scale = [
         {
             "value": r.value,
@@ -148,9 +140,11 @@ def write_pdf_form(
     target: Path,
     *,
     epoch: int | None = None,
-    templates: Path | None = None,
+    templates: Templates | None = None,
 ) -> None:
     """Render the fillable checklist of ``framework`` to ``target``.
+
+    ``templates`` is the project's template search path (default: the package's only).
 
     Raises :class:`BuildError` if the template asks for anything outside its folder, or if
     the form grows beyond :data:`MAX_BYTES`.
@@ -159,7 +153,10 @@ def write_pdf_form(
 
     from guidebuild.build.pdf import make_fetcher, source_date_epoch
 
-    template_dir = (templates or template_folder()).resolve()
+    templates = templates or Templates(None)
+    page = templates.find(TEMPLATE_KIND, "checklist.html")
+    # Relative URLs in the page (its stylesheet) resolve beside the stylesheet in use.
+    base = templates.find(TEMPLATE_KIND, "checklist.css").parent
     created = (
         dt.datetime.fromtimestamp(epoch, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if epoch is not None
@@ -173,8 +170,8 @@ def write_pdf_form(
     try:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fonts-") as fonts:
             font = write_field_font(Path(fonts))
-            html = render_form_html(framework, template_dir, font.as_uri(), created)
-            fetcher = make_fetcher((template_dir, Path(fonts)), refused)
+            html = render_form_html(framework, templates, font.as_uri(), created)
+            fetcher = make_fetcher((*templates.folders(TEMPLATE_KIND), Path(fonts)), refused)
             options: dict[str, Any] = {
                 "pdf_variant": PDF_VARIANT,
                 "pdf_tags": True,
@@ -182,7 +179,7 @@ def write_pdf_form(
             }
             document = HTML(
                 string=html,
-                base_url=(template_dir / "checklist.html").as_uri(),
+                base_url=(base / "checklist.html").as_uri(),
                 url_fetcher=fetcher,
             ).render(**options)
             with source_date_epoch(epoch):
@@ -192,7 +189,7 @@ def write_pdf_form(
     if refused:
         raise BuildError(
             "the PDF form's template asks for files outside its folder or on the network",
-            tuple(Problem(template_dir / "checklist.html", f"names {url}") for url in refused),
+            tuple(Problem(page, f"names {url}") for url in refused),
         )
     size = target.stat().st_size
     if size > MAX_BYTES:
@@ -238,9 +235,8 @@ def _field_appearance(default_appearance: Any, font_name: str) -> str:
     raw = raw.encode() if isinstance(raw, str) else raw
     size = _DA_FONT.search(raw)
     colour = _DA_COLOUR.search(raw)
-    return (
-        f"/{font_name} {size[1].decode() if size else '12'} Tf "
-        + (colour[1].decode() if colour else "0 g")
+    return f"/{font_name} {size[1].decode() if size else '12'} Tf " + (
+        colour[1].decode() if colour else "0 g"
     )
 
 

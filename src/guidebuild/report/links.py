@@ -3,8 +3,8 @@
 The build writes ``_build/recommendations.json`` (a list of ``{"id", "number", "title",
 "text", "status", "chapter", "url"}`` with ``url`` relative to the site root). When it is
 there, reports show "6.3 Let mentees choose their mentor" and link it; when it is not,
-they show the ID alone. Links need a base: ``--guidance-url``, or ``guidebuild_site_url``
-in conf.py. Nothing here is read unless a report actually shows links.
+they show the ID alone. Links need a base, ``--guidance-url``: conf.py is code, and
+``assess`` never runs it. Nothing here is read unless a report actually shows links.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from guidebuild.errors import InputError
 
 RECOMMENDATIONS_FILE = Path("_build") / "recommendations.json"
 _SAFE_SCHEMES = ("http", "https", "file")
+MAX_MANIFEST_BYTES = 10 * 1024 * 1024
+"""Largest recommendations.json read: the guidance's is a few tens of KB."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,10 @@ class Recommendations:
         entries: dict[str, dict[str, str]] = {}
         path = root / RECOMMENDATIONS_FILE if root else None
         if path is not None and path.is_file():
+            from guidebuild.yamlsafe import read_bytes
+
             try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
+                raw = json.loads(read_bytes(path, max_bytes=MAX_MANIFEST_BYTES).decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as error:
                 message = f"{path}: not valid JSON ({error}); rebuild the guidance"
                 raise InputError(message) from None

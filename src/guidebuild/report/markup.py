@@ -1,4 +1,4 @@
-"""The html and md reports, rendered with Jinja2 from ``templates/report/``.
+"""The html and md reports, rendered with Jinja2 from the package's ``templates/report/``.
 
 Scheme files are written by people outside the project, so every value from them is
 escaped: html through Jinja's autoescape, md through :func:`md_escape`, which the md
@@ -23,6 +23,7 @@ from guidebuild import __version__
 from guidebuild.report.chart import domain_chart
 from guidebuild.report.data import SummaryRow
 from guidebuild.report.links import Recommendations
+from guidebuild.resources import Templates
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_LINE_START = re.compile(r"^(\s*)(>|(?:[#+=-]|\d+[.)])(?=\s|$))")
@@ -54,9 +55,11 @@ def md_link(label: str, url: str | None) -> Raw:
     return Raw(f"[{md_escape(label)}]({safe_url})")
 
 
-def environment(templates: Path, kind: str) -> jinja2.Environment:
-    """The one Jinja2 environment factory for reports: autoescaped html, or escaped md."""
-    loader = jinja2.FileSystemLoader(str(templates))
+def environment(folders: Sequence[Path], kind: str) -> jinja2.Environment:
+    """The one Jinja2 environment factory for reports: autoescaped html, or escaped md.
+
+    ``folders`` are searched in order, file by file (a project's overrides first)."""
+    loader = jinja2.FileSystemLoader([str(folder) for folder in folders])
     if kind == "html":
         env = jinja2.Environment(
             loader=loader,
@@ -94,9 +97,9 @@ def _signed(value: float | None) -> str:
 class MarkupRenderer:
     """Renders sections (one per scheme) and the page around them, for html or md."""
 
-    def __init__(self, templates: Path, kind: str, recommendations: Recommendations) -> None:
+    def __init__(self, templates: Templates, kind: str, recommendations: Recommendations) -> None:
         self.kind = kind
-        self.env = environment(templates, kind)
+        self.env = environment(templates.folders(""), kind)
         self.recommendations = recommendations
         self.extension = "html" if kind == "html" else "md"
 

@@ -9,18 +9,21 @@ Only what the chosen format needs is imported: Jinja2 for html and md, csv for c
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidebuild.answers import SUFFIXES, read_answers
-from guidebuild.errors import GuidebuildError, InputError, Problem
+from guidebuild.errors import InputError, Problem
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.scoring import Assessment, assess
 from guidebuild.report.data import SummaryRow, summary_row
+from guidebuild.resources import Templates
 
 if TYPE_CHECKING:
     from guidebuild.framework.compare import Comparison
@@ -42,28 +45,20 @@ class Resources(NamedTuple):
     """Where the frameworks and report templates are, and the project root if any."""
 
     checklists: Path
-    templates: Path
+    templates: Templates
     root: Path | None
-    """The project root (for conf.py and ``_build/recommendations.json``), if found."""
+    """The project root (for ``_build/recommendations.json``), if found."""
 
 
-def locate_resources(frameworks: Path | None = None, start: Path | None = None) -> Resources:
-    """Find ``checklists/`` and ``templates/``: the project's, else this checkout's."""
-    from guidebuild.project import find_root
-
-    root: Path | None
-    try:
-        root = find_root(start or Path.cwd())
-    except GuidebuildError:
-        root = None
+def locate_resources(frameworks: Path | None = None, root: Path | None = None) -> Resources:
+    """The frameworks and templates of the project at ``root`` (None: outside any)."""
     checkout = Path(__file__).resolve().parents[3]
     base = root if root is not None and (root / "checklists").is_dir() else checkout
-    templates = base / "templates"
-    if not (templates / "report").is_dir():
-        templates = checkout / "templates"
     return Resources(
         checklists=frameworks or base / "checklists",
-        templates=templates,
+        # Always guidebuild's own report templates: a template can run code (Jinja2 reaches
+        # Python objects), and assess never runs code from the folder it is run in.
+        templates=Templates(None),
         root=root or (checkout if (checkout / "checklists").is_dir() else None),
     )
 
@@ -79,8 +74,10 @@ class AssessOptions:
     fail_under: float | None = None
     frameworks: Path | None = None
     """A folder of framework files instead of the project's ``checklists/``."""
+    project: Path | None = None
+    """The project root (its templates, checklists and build), if assessing in one."""
     guidance_url: str | None = None
-    """Base URL of the published guidance, for links; else conf.py's site URL."""
+    """Base URL of the published guidance, for links; else none (assess never runs conf.py)."""
     color: bool = False
     jobs: int | None = None
     """Worker processes for large batches (default: one per CPU)."""
@@ -126,7 +123,7 @@ class _Job(NamedTuple):
 
     checklists: Path
     format: ReportFormat
-    templates: Path
+    templates: Templates
     root: Path | None
     guidance_url: str | None
     color: bool
@@ -188,11 +185,8 @@ _Outcome = tuple[int, bool, Any]
 def _recommendations(job: _Job) -> Any:
     from guidebuild.report.links import Recommendations, check_base_url
 
+    # Data only: --guidance-url and the build's manifest. conf.py is code, never run here.
     base = job.guidance_url
-    if base is None and job.root is not None and (job.root / "conf.py").is_file():
-        from guidebuild.project import load_settings
-
-        base = load_settings(job.root).site_url or None
     return Recommendations.load(job.root, check_base_url(base) if base else None)
 
 
@@ -240,11 +234,13 @@ def run_assess(options: AssessOptions) -> AssessOutcome:
 
         check_base_url(options.guidance_url)
     files = expand_inputs(options.inputs)
+    if options.output is not None:
+        refuse_overwriting_inputs(options.output, [*files, *filter(None, [options.baseline])])
     if options.baseline is not None and len(files) > 1:
         raise InputError("--baseline compares one scheme file with an earlier one: give one file")
     if options.baseline is not None and fmt is ReportFormat.CSV:
         raise InputError("--baseline is shown in the text, json, html and md reports, not csv")
-    resources = locate_resources(options.frameworks)
+    resources = locate_resources(options.frameworks, options.project)
     job = _Job(
         checklists=resources.checklists,
         format=fmt,
@@ -317,6 +313,16 @@ def _finish(
 
 
 def _assemble(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    """The whole report, with no character a terminal would act on (see safetext)."""
+    from guidebuild.safetext import json_safe, visible
+
+    report = _render(fmt, scorer, rows, pieces)
+    if fmt is ReportFormat.TEXT:
+        return report  # the text renderer escapes user text itself, around its colours
+    return json_safe(report) if fmt is ReportFormat.JSON else visible(report)
+
+
+def _render(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
     batch = len(rows) > 1
     if fmt is ReportFormat.TEXT:
         from guidebuild.report.text import render_summary_text
@@ -341,8 +347,25 @@ def _assemble(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces
     return str(scorer.markup().page(pieces, rows if batch else None))
 
 
+def refuse_overwriting_inputs(output: Path, inputs: list[Path]) -> None:
+    """``-o`` naming one of the files being assessed would replace the answers."""
+    for source in inputs:
+        same = output.resolve() == source.resolve()
+        with contextlib.suppress(OSError):
+            same = same or (output.exists() and output.samefile(source))
+        if same:
+            raise InputError(
+                f"-o {output} is the input file {source}: writing the report there would "
+                "replace the answers; choose another file name"
+            )
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder.
+
+    The new file gets the mode an ordinary ``open`` would give it (0666 less the umask),
+    or the mode of the file it replaces, not the 0600 of a temporary file.
+    """
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: the folder {folder} does not exist")
@@ -350,11 +373,29 @@ def write_atomically(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: it is a folder")
     import tempfile
 
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~current_umask()
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            os.fchmod(stream.fileno(), mode)
             stream.write(text)
         Path(temporary).replace(path)
+    except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it, as POSIX offers no other way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from guidebuild.safetext import visible as v
+
 if TYPE_CHECKING:
     from guidebuild.framework.compare import Comparison
     from guidebuild.framework.scoring import Assessment
@@ -63,19 +65,22 @@ def render_text(
     style = _Style(color)
     scheme = assessment.answers.scheme
     lines = [
-        style.bold(scheme.name),
-        f"{scheme.organisation} · assessed {scheme.assessed_on.isoformat()} · "
-        f"framework {assessment.framework.key}",
+        style.bold(v(scheme.name)),
+        v(
+            f"{scheme.organisation} · assessed {scheme.assessed_on.isoformat()} · "
+            f"framework {assessment.framework.key}"
+        ),
         "",
     ]
     overall = f"Overall {assessment.overall_percent:.1f}%  {style.word(assessment.band.value)}"
     if assessment.provisional:
         overall += "  (provisional: some evaluation items are not yet due)"
     lines += [style.bold(overall), ""]
-    width = max(len(d.domain.title) + (2 if d.domain.core else 0) for d in assessment.domains) + 2
+    width = max(len(v(d.domain.title)) + (2 if d.domain.core else 0) for d in assessment.domains)
+    width += 2
     lines.append(f"{'Domain':<{width}}{'':{BAR_WIDTH}}  {'Score':>6}  Verdict")
     for domain in assessment.domains:
-        title = domain.domain.title + (" *" if domain.domain.core else "")
+        title = v(domain.domain.title) + (" *" if domain.domain.core else "")
         verdict = style.word(domain.verdict.value)
         notes = []
         if domain.capped:
@@ -90,19 +95,19 @@ def render_text(
     failures = assessment.must_meet_failures
     lines.append(
         "Must-meet items below adequate: "
-        + (", ".join(style.word(f, "red") for f in failures) if failures else "none")
+        + (", ".join(style.word(v(f), "red") for f in failures) if failures else "none")
     )
     unanswered = assessment.unanswered
     if unanswered:
-        lines.append(f"Unanswered (counted as absent): {', '.join(unanswered)}")
+        lines.append(v(f"Unanswered (counted as absent): {', '.join(unanswered)}"))
     evidence = [w.subject for w in assessment.warnings if w.kind == "no-evidence"]
     if evidence:
         lines.append(
-            f"Rated adequate or strong without evidence (counted as weak): {', '.join(evidence)}"
+            v(f"Rated adequate or strong without evidence (counted as weak): {', '.join(evidence)}")
         )
     not_due = [w.subject for w in assessment.warnings if w.kind == "not-yet-due"]
     if not_due:
-        lines.append(f"Not yet due: {', '.join(not_due)}")
+        lines.append(v(f"Not yet due: {', '.join(not_due)}"))
     lines.append("")
     actions = assessment.actions
     if actions:
@@ -112,11 +117,11 @@ def render_text(
         for number, action in enumerate(shown, 1):
             rag = style.word(f"{action.rag.value:<5}", action.rag.value)
             lines.append(
-                f"{number:>2}. {rag}  {action.item.id} {action.item.title} "
-                f"(now {action.counted_as.value})"
+                f"{number:>2}. {rag}  "
+                + v(f"{action.item.id} {action.item.title} (now {action.counted_as.value})")
             )
-            lines.append(f"    {action.text}")
-            lines.append(f"    Guidance: {', '.join(action.item.recommendations)}")
+            lines.append(f"    {v(action.text)}")
+            lines.append(v(f"    Guidance: {', '.join(action.item.recommendations)}"))
     else:
         lines.append("No actions: every item that applies is adequate or better.")
     if comparison is not None:
@@ -132,14 +137,16 @@ def _comparison_lines(comparison: Comparison, style: _Style) -> list[str]:
     baseline = comparison.baseline
     lines = [
         style.bold(
-            f"Since {baseline.answers.scheme.assessed_on.isoformat()} "
-            f"({baseline.answers.source}, {baseline.framework.key})"
+            v(
+                f"Since {baseline.answers.scheme.assessed_on.isoformat()} "
+                f"({baseline.answers.source}, {baseline.framework.key})"
+            )
         ),
         f"Overall {comparison.overall_before:.1f}% -> {comparison.overall_after:.1f}% "
         f"({_signed(comparison.overall_delta)}), band {comparison.band_before.value} -> "
         f"{comparison.band_after.value}",
     ]
-    width = max(len(d.title) for d in comparison.domains) + 2
+    width = max(len(v(d.title)) for d in comparison.domains) + 2
     for d in comparison.domains:
         verdicts = (
             f"{d.before_verdict.value} -> {d.after_verdict.value}"
@@ -147,7 +154,7 @@ def _comparison_lines(comparison: Comparison, style: _Style) -> list[str]:
             else d.after_verdict.value
         )
         lines.append(
-            f"  {d.title:<{width}}{_pct(d.before)} -> {_pct(d.after)}  "
+            f"  {v(d.title):<{width}}{_pct(d.before)} -> {_pct(d.after)}  "
             f"{_signed(d.delta):>6}  {verdicts}"
         )
     if comparison.items:
@@ -155,7 +162,7 @@ def _comparison_lines(comparison: Comparison, style: _Style) -> list[str]:
         for change in comparison.items:
             before = change.before.value if change.before else "-"
             after = change.after.value if change.after else "-"
-            lines.append(f"  {change.item:<6}{before} -> {after} ({change.change.value})")
+            lines.append(v(f"  {change.item:<6}{before} -> {after} ({change.change.value})"))
     else:
         lines.append("No item changed.")
     return lines
@@ -164,12 +171,13 @@ def _comparison_lines(comparison: Comparison, style: _Style) -> list[str]:
 def render_summary_text(rows: list[SummaryRow], *, color: bool = False) -> str:
     """The summary of a batch: one line per scheme and the count per band."""
     style = _Style(color)
-    width = max([len("Scheme"), *(len(r.name) for r in rows)]) + 2
+    width = max([len("Scheme"), *(len(v(r.name)) for r in rows)]) + 2
     lines = [style.bold(f"Summary of {len(rows)} schemes"), f"{'Scheme':<{width}}Overall  Band"]
     counts: dict[str, int] = {}
     for row in rows:
         provisional = " (provisional)" if row.provisional else ""
-        lines.append(f"{row.name:<{width}}{row.percent:6.1f}%  {style.word(row.band)}{provisional}")
+        name = v(row.name)
+        lines.append(f"{name:<{width}}{row.percent:6.1f}%  {style.word(row.band)}{provisional}")
         counts[row.band] = counts.get(row.band, 0) + 1
     order = ("exemplary", "meets", "partially-meets", "does-not-meet")
     lines.append(" · ".join(f"{band} {counts[band]}" for band in order if band in counts))

@@ -15,7 +15,9 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from guidebuild import __version__
+from guidebuild.resources import Templates
 from guidebuild.sphinxext.checklist import setup_checklist
+from guidebuild.sphinxext.citations import setup_citations
 from guidebuild.sphinxext.downloads import setup_downloads
 from guidebuild.sphinxext.frontmatter import setup_frontmatter
 from guidebuild.sphinxext.quality import setup_quality
@@ -36,6 +38,20 @@ def _code_version() -> int:
     return int.from_bytes(digest.digest()[:6], "big")
 
 
+def _theme_overrides(app: Sphinx, config: Any) -> None:
+    """Let the project's ``templates/<theme>/`` override the theme's files one by one.
+
+    Its templates go first on ``templates_path``; its ``static/`` files are copied after the
+    theme's, replacing those of the same name. Plain ``sphinx-build`` does the same.
+    """
+    own = Templates(Path(app.confdir)).theme_overrides(str(config.html_theme))
+    if own is None:
+        return
+    config.templates_path = [str(own), *config.templates_path]
+    if (own / "static").is_dir():
+        config.html_static_path = [*config.html_static_path, str(own / "static")]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     # Values that change the text of pages rebuild the environment ("env"); the rest only
     # need the pages written again ("html").
@@ -45,19 +61,23 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("guidebuild_status", "draft", "env", str)
     app.add_config_value("guidebuild_organisation", "", "env", str)
     app.add_config_value("guidebuild_pdf_name", "guidance", "html", str)
-    app.add_config_value("guidebuild_contact", "", "env", str)
-    app.add_config_value("guidebuild_supersedes", "", "env", str)
     app.add_config_value("guidebuild_site_url", "", "html", str)
     # Set by `guidebuild build --draft/--final`; None means "follow guidebuild_status".
     app.add_config_value("guidebuild_draft", None, "env", (bool, type(None)))
     # Set by the pipeline when it builds a PDF: its path in the site, shown on every page.
     app.add_config_value("guidebuild_pdf_href", "", "html", str)
+    # Our themes, by name (the sphinx.html_themes entry point does this once installed).
+    from guidebuild.themes import setup as setup_themes
+
+    setup_themes(app)
+    app.connect("config-inited", _theme_overrides)
     setup_sandbox(app)
     setup_recommendations(app)
     setup_checklist(app)
     setup_frontmatter(app)
     setup_downloads(app)
     setup_singlehtml(app)
+    setup_citations(app)
     setup_quality(app)
     return {
         "version": __version__,

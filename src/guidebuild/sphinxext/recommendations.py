@@ -1,7 +1,9 @@
 """Numbered recommendations with permanent IDs.
 
-``.. recommendation:: Title`` with ``:id:`` (permanent, also the HTML anchor) and an
-optional ``:status:`` (``new 2004``, ``amended 2005``...). Recommendations are numbered by
+``.. recommendation:: Title`` with ``:id:`` (permanent, also the HTML anchor), an
+optional ``:status:`` (``amended 2005``...; a first edition needs none) and an optional
+``:based-on:`` (what the recommendation rests on: a finding, a cited source or good
+practice; inline markup, shown as a "Based on:" line). Recommendations are numbered by
 chapter (2.1, 2.2, 3.1 ...) from the section numbers of the numbered toctree, so HTML and
 PDF always agree. ``:rec:`id``` renders "recommendation 2.1" as a link.
 ``.. recommendation-withdrawn:: old-id`` records an ID taken out of use, so that the
@@ -33,7 +35,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.writers.html5 import HTML5Translator
 
-from guidebuild.sphinxext.tables import make_table
+from guidebuild.sphinxext.tables import Cell, make_table
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +217,7 @@ class RecommendationDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {
         "id": directives.unchanged_required,
         "status": _status,
+        "based-on": directives.unchanged_required,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -240,13 +243,21 @@ class RecommendationDirective(SphinxDirective):
         body = nodes.container(classes=["gb-rec-body"])
         self.state.nested_parse(self.content, self.content_offset, body)
         node += body
+        text = " ".join(body.astext().split())
+        # After the text is taken: the basis is not part of the recommendation's wording.
+        basis = self.options.get("based-on", "").strip()
+        if basis:
+            inline, messages = self.parse_inline(" ".join(basis.split()))
+            line = nodes.paragraph("", "Based on: ", *inline, classes=["gb-rec-basis"])
+            body += line
+            body += messages
         get_domain(self.env).add_rec(
             RecordedRec(
                 id=rec_id,
                 docname=self.env.docname,
                 lineno=self.lineno,
                 title=title,
-                text=" ".join(body.astext().split()),
+                text=text,
                 status=status,
                 sequence=sequence,
             )
@@ -372,24 +383,26 @@ class ResolveRecommendations(SphinxPostTransform):
             placeholder.replace_self(self._table(env, numbers, fromdoc))
 
     def _table(self, env: BuildEnvironment, numbers: dict[str, str], fromdoc: str) -> nodes.table:
-        rows = [
-            (
-                numbers[rec.id],
-                nodes.reference(
-                    "",
-                    rec.title,
-                    internal=True,
-                    **target_uri(self.builder, fromdoc, rec.docname, rec.id),
-                ),
-                f"[{rec.status}]" if rec.status else "",
+        recs = ordered(env)
+        # A first edition has no statuses: an empty column would only be noise.
+        with_status = any(rec.status for rec in recs)
+        rows: list[list[Cell]] = []
+        for rec in recs:
+            link = nodes.reference(
+                "",
+                rec.title,
+                internal=True,
+                **target_uri(self.builder, fromdoc, rec.docname, rec.id),
             )
-            for rec in ordered(env)
-        ]
+            row: list[Cell] = [numbers[rec.id], link]
+            if with_status:
+                row.append(f"[{rec.status}]" if rec.status else "")
+            rows.append(row)
         return make_table(
             rows,
-            widths=(1, 6, 2),
+            widths=(1, 6, 2) if with_status else (1, 8),
             classes=["gb-rec-list"],
-            header=("Number", "Recommendation", "Status"),
+            header=("Number", "Recommendation", "Status")[: 3 if with_status else 2],
         )
 
 

@@ -13,14 +13,19 @@ import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from docutils.parsers.rst.directives.images import Image
 from docutils.parsers.rst.directives.misc import Raw
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.directives.code import LiteralInclude
 from sphinx.directives.other import Include
 from sphinx.directives.patches import CSVTable, Figure
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
@@ -95,6 +100,25 @@ class SafeFigure(_Guard, Figure):
         return super().run()
 
 
+def refuse_outside_downloads(app: Sphinx, doctree: nodes.document) -> None:
+    """A ``:download:`` of a file outside the project: an error at its line, no copy.
+
+    Runs before Sphinx's own collector, which would only copy the file at write time,
+    where no line is known any more; the sandbox would refuse that copy too.
+    """
+    root = Path(app.confdir).resolve()
+    for node in list(doctree.findall(addnodes.download_reference)):
+        target = str(node.get("reftarget", ""))
+        if _SCHEME.match(target):
+            continue  # a link to a download elsewhere: nothing is read
+        _, absolute = app.env.relfn2path(target, app.env.docname)
+        if not Path(absolute).resolve().is_relative_to(root):
+            logger.error(
+                "guidebuild refuses to read %s: outside the project", target, location=node
+            )
+            node.replace_self(nodes.Text(node.astext()))
+
+
 def remember_root(app: Sphinx, config: Config) -> None:
     config.guidebuild_root = str(app.confdir)
 
@@ -102,6 +126,8 @@ def remember_root(app: Sphinx, config: Config) -> None:
 def setup_sandbox(app: Sphinx) -> None:
     app.add_config_value("guidebuild_root", "", "", str)
     app.connect("config-inited", remember_root)
+    # Before Sphinx's download collector (priority 500).
+    app.connect("doctree-read", refuse_outside_downloads, priority=400)
     for name, directive in (
         ("include", SafeInclude),
         ("literalinclude", SafeLiteralInclude),
