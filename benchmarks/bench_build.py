@@ -73,9 +73,7 @@ def hand_rolled(project: Path) -> None:
             "-b",
             "singlehtml",
             "-D",
-            "html_theme=pdf",
-            "-D",
-            "html_theme_path=templates",
+            "html_theme=guidebuild-print",  # registered by the extension in conf.py
             "-D",
             "html_permalinks=0",
             "guidance",

@@ -105,7 +105,9 @@ def wait_for(check: object, what: str, limit: float = 180) -> None:
 
 
 @pytest.mark.slow
-def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(  # type: ignore[no-untyped-def]
+    make_project, tmp_path: Path
+) -> None:
     project: Path = make_project("tiny")
     process = subprocess.Popen(
         [sys.executable, "-m", "guidebuild", "serve", "--port", "0"],
@@ -169,8 +171,8 @@ def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(make_project, 
             lambda: served_pdf.is_file() and served_pdf.read_bytes() == wanted,
             "the PDF of the last edit",
         )
-    except BaseException:
-        print("".join(lines))
+    except BaseException as error:
+        error.add_note("".join(lines))
         raise
     finally:
         process.terminate()
@@ -181,7 +183,9 @@ def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(make_project, 
 
 
 @pytest.mark.slow
-def test_the_pdf_worker_merges_requests_and_is_never_more_than_one_behind(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_pdf_worker_merges_requests_and_is_never_more_than_one_behind(  # type: ignore[no-untyped-def]
+    make_project, tmp_path: Path
+) -> None:
     from guidebuild.progress import Progress
     from guidebuild.serve import PdfWorker
 
@@ -207,7 +211,6 @@ def test_the_pdf_worker_merges_requests_and_is_never_more_than_one_behind(make_p
     name = "tiny-guidance.pdf"
     served = project / "_build" / "serve-pdf" / "pdf" / name
     assert served.read_bytes() == (clean / "pdf" / name).read_bytes()
-
 
 
 def test_an_edit_reuses_the_application_and_publishes_only_what_changed(make_project) -> None:  # type: ignore[no-untyped-def]

@@ -164,30 +164,41 @@ def _build_locked(
         elif options.pdf:
             result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
 
-        # Nothing that came from outside the project (a link, a device) is published,
-        # and no page makes its reader's browser fetch anything from elsewhere.
-        check_output(stage_dir)
-        if (stage_dir / "html").is_dir():
-            refuse_remote_resources(stage_dir / "html", referring_sources(settings))
+        site = do_html and options.html
         with progress.stage("Publishing"):
-            if do_html and options.html:
-                _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)
-                record.html = html_print
-            else:
-                # Built only for --previous's check, or not at all: the published site stays.
-                shutil.rmtree(stage_dir / "html", ignore_errors=True)
-                (stage_dir / MANIFEST_NAME).unlink(missing_ok=True)
+            _publish_stage(stage_dir, out, settings, result, site=site, with_pdf=do_pdf)
+            record.html = html_print if site else record.html
             if do_pdf:
-                record.pdf, record.pdf_pages, record.pdf_size = (
-                    pdf_print,
-                    result.pdf_pages,
-                    result.pdf_size,
-                )
-            publish(stage_dir, out)
+                record.pdf, record.pdf_pages = pdf_print, result.pdf_pages
+                record.pdf_size = result.pdf_size
             record.withdrawn = sorted(withdrawn)
             if not options.strict:
                 record.save(cache)
     return _describe(result, out, settings, options)
+
+
+def _publish_stage(
+    stage_dir: Path,
+    out: Path,
+    settings: Settings,
+    result: BuildResult,
+    *,
+    site: bool,
+    with_pdf: bool,
+) -> None:
+    """Check what is staged, finish the site, and publish every output in one step."""
+    # Nothing that came from outside the project (a link, a device) is published,
+    # and no page makes its reader's browser fetch anything from elsewhere.
+    check_output(stage_dir)
+    if (stage_dir / "html").is_dir():
+        refuse_remote_resources(stage_dir / "html", referring_sources(settings))
+    if site:
+        _finish_site(stage_dir / "html", stage_dir if with_pdf else out, settings, result)
+    else:
+        # Built only for --previous's check, or not at all: the published site stays.
+        shutil.rmtree(stage_dir / "html", ignore_errors=True)
+        (stage_dir / MANIFEST_NAME).unlink(missing_ok=True)
+    publish(stage_dir, out)
 
 
 def _describe(
