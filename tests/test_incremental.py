@@ -124,3 +124,20 @@ def test_an_edit_that_keeps_the_files_time_is_still_rebuilt(make_project) -> Non
     os.utime(chapter, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
     assert "Written within the same tick." in (project / "_build/html/second.html").read_text()
+
+
+def test_a_remote_image_added_by_an_edit_is_refused_though_other_pages_are_not_reread(
+    make_project,
+) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    assert (project / "_build" / ".cache" / "site-clean.json").is_file()
+    before = tree_digest(project / "_build" / "html")
+    chapter = project / "guidance" / "second.rst"
+    chapter.write_text(
+        chapter.read_text() + "\n.. raw:: html\n\n   <img src='https://example.org/x.png'>\n"
+    )
+    result = run_cli(project, "build", "-q", "--no-pdf")
+    assert result.exit_code == 1, result.output
+    assert "https://example.org/x.png" in result.output
+    assert tree_digest(project / "_build" / "html") == before

@@ -191,7 +191,9 @@ def _publish_stage(
     # and no page makes its reader's browser fetch anything from elsewhere.
     check_output(stage_dir)
     if (stage_dir / "html").is_dir():
-        refuse_remote_resources(stage_dir / "html", referring_sources(settings))
+        refuse_remote_resources(
+            stage_dir / "html", referring_sources(settings), out / ".cache" / "site-clean.json"
+        )
     if site:
         _finish_site(stage_dir / "html", stage_dir if with_pdf else out, settings, result)
     else:
