@@ -18,6 +18,7 @@ import pytest
 
 from guidebuild.serve import Generation, allowed_host, serving
 from tests.conftest import run_cli, tree_digest
+from tests.test_incremental import theme_override
 from tests.test_serve import read_until
 
 
@@ -109,6 +110,7 @@ def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(  # type: igno
     make_project, tmp_path: Path
 ) -> None:
     project: Path = make_project("tiny")
+    css = theme_override(project)  # before serve starts, so templates/ is watched
     process = subprocess.Popen(
         [sys.executable, "-m", "guidebuild", "serve", "--port", "0"],
         cwd=project,
@@ -153,7 +155,6 @@ def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(  # type: igno
         wait_for(lambda: "A fixed paragraph." in page("second.html"), "the fix")
         wait_for(lambda: "Wombats too." in page("first.html"), "the second page")
         # 4. A theme edit: a fresh application.
-        css = next((project / "templates" / "theme").rglob("*.css"))
         css.write_text(css.read_text() + "\n/* warm edit */\n")
         wait_for(lambda: "warm edit" in page(f"_static/{css.name}"), "the theme edit")
 
@@ -234,7 +235,7 @@ def test_an_edit_reuses_the_application_and_publishes_only_what_changed(make_pro
         # Nothing changed: nothing published (and the browser is not reloaded).
         assert builder.build([chapter])[0] == 0
         # A theme edit is not a chapter edit: a fresh application.
-        css = next((project / "templates" / "theme").rglob("*.css"))
+        css = theme_override(project)
         css.write_text(css.read_text() + "\n/* x */\n")
         builder.build([css])
         assert builder.sphinx._app is not app

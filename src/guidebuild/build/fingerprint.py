@@ -75,6 +75,8 @@ class Record:
     pdf_pages: int = 0
     pdf_size: int = 0
     withdrawn: list[str] = field(default_factory=list)
+    checklists: str = ""
+    """The fillable checklists' own fingerprint: an edit of the guidance keeps them."""
 
     @classmethod
     def load(cls, cache: Path) -> Record:

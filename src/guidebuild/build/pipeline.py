@@ -150,7 +150,13 @@ def _build_locked(
             with progress.stage("Checking recommendation IDs against the previous edition"):
                 check_previous(options.previous, manifest, withdrawn)
 
-        if do_pdf:
+        checklists_print = _checklists_fingerprint(settings) if do_pdf else record.checklists
+        if do_pdf and (
+            options.force
+            or options.strict
+            or checklists_print != record.checklists
+            or not (out / CHECKLISTS).is_dir()
+        ):
             # Here, beside the PDF's process rather than in it: its path is the long one.
             with progress.stage("Writing the fillable checklists"):
                 write_checklist_files(settings, stage_dir / CHECKLISTS)
@@ -171,6 +177,7 @@ def _build_locked(
             if do_pdf:
                 record.pdf, record.pdf_pages = pdf_print, result.pdf_pages
                 record.pdf_size = result.pdf_size
+                record.checklists = checklists_print
             record.withdrawn = sorted(withdrawn)
             if not options.strict:
                 record.save(cache)
@@ -195,7 +202,12 @@ def _publish_stage(
             stage_dir / "html", referring_sources(settings), out / ".cache" / "site-clean.json"
         )
     if site:
-        _finish_site(stage_dir / "html", stage_dir if with_pdf else out, settings, result)
+        # The checklists of this build, or (not written again) the published ones.
+        checklists = stage_dir / CHECKLISTS
+        if not checklists.is_dir():
+            checklists = out / CHECKLISTS
+        built = stage_dir if with_pdf else out
+        _finish_site(stage_dir / "html", built, checklists, settings, result)
     else:
         # Built only for --previous's check, or not at all: the published site stays.
         shutil.rmtree(stage_dir / "html", ignore_errors=True)
@@ -256,6 +268,19 @@ def _fingerprint(settings: Settings, draft: bool, output: str, *more: str) -> st
             "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
             "tools": tool_versions(),
             "more": more,
+        },
+    )
+
+
+def _checklists_fingerprint(settings: Settings) -> str:
+    """What the fillable checklists depend on: the frameworks, their templates, conf.py."""
+    return digest_files(
+        [settings.root / "conf.py", settings.checklists_dir, settings.templates_dir / "forms"],
+        settings.root,
+        {
+            "output": "checklists",
+            "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            "tools": tool_versions(),
         },
     )
 
@@ -443,7 +468,9 @@ def _sphinx(
     return run
 
 
-def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResult) -> None:
+def _finish_site(
+    site: Path, built: Path, checklists: Path, settings: Settings, result: BuildResult
+) -> None:
     """Put the PDF and checklists in the site; write the PDF's size into every page."""
     from guidebuild.build.pdf import human_size
 
@@ -454,7 +481,6 @@ def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResul
         downloads.mkdir(exist_ok=True)
         shutil.copy2(pdf, downloads / settings.pdf_filename)
         size_text = f"{human_size(result.pdf_size)}, {result.pdf_pages} pages"
-    checklists = built / CHECKLISTS
     if checklists.is_dir():
         downloads.mkdir(exist_ok=True)
         for form in sorted(checklists.iterdir()):

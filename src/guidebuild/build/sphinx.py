@@ -296,7 +296,13 @@ class WarmSphinx:
             self.close()
         self._warnings.seek(0)
         self._warnings.truncate()
+        import importlib
+
         from guidebuild.sandbox import armed
+
+        # Imported before arming, as in run_sphinx: some modules read system files when
+        # first imported (babel.dates, through Sphinx, reads the time zone).
+        importlib.import_module("sphinx.application")
 
         try:
             # As in run_sphinx: every file Sphinx opens goes through the sandbox.
