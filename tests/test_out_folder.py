@@ -115,3 +115,15 @@ def test_an_output_folder_of_an_earlier_guidebuild_is_adopted(make_project) -> N
     assert (out / "html").is_symlink()
     assert "Adopted." in (out / "html" / "first.html").read_text()
     assert tree_digest(out / "html").keys() == site.keys()
+
+
+def test_checklist_into_the_default_folder_then_build_is_not_refused(make_project) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    result = run_cli(project, "checklist", "--format", "yaml", "-q")
+    assert result.exit_code == 0, result.output
+    written = sorted((project / "_build" / "checklists").iterdir())
+    assert written
+    result = run_cli(project, "build", "-q", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    # Made by guidebuild, so still there: `build --no-pdf` does not write checklists.
+    assert sorted((project / "_build" / "checklists").iterdir())[0].name == written[0].name

@@ -338,6 +338,10 @@ def checklist(
     resources = locate_resources(frameworks, project)
     framework = Catalogue(resources.checklists).default()
     out_dir = out or (project or Path.cwd()) / "_build" / "checklists"
+    if out is None:
+        from guidebuild.build.publish import adopt
+
+        adopt(out_dir.parent, ["checklists"])  # so that `build` knows them for its own
     written = write_checklists(
         framework, out_dir, formats or FORMATS, templates=resources.templates
     )

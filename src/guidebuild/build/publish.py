@@ -182,6 +182,18 @@ def claim(out: Path, made: Iterable[str] = ()) -> None:
     _write_marker(out, [*legacy, *made])
 
 
+def adopt(out: Path, made: Iterable[str] = ()) -> None:
+    """Mark the project's own build folder when a command other than build writes in it.
+
+    ``release`` and ``checklist`` write into ``_build/`` by default; marked, the folder
+    (and what they made in it) is not taken for a user's by the next ``build``. A folder
+    guidebuild may not claim is left unmarked.
+    """
+    with contextlib.suppress(InputError):
+        check_out_folder(out, out.parent, ())
+        claim(out, made)
+
+
 def _links_to_current(out: Path, name: str) -> bool:
     path = out / name
     return path.is_symlink() and str(path.readlink()) == f"{CURRENT}/{name}"
