@@ -199,6 +199,8 @@ class SiteBuilder:
         self.site.mkdir(exist_ok=True)
         self.cache = self.out / ".cache"
         self.sphinx: Any = None
+        self.checked: tuple[str, list[str]] = ("", [])
+        """The last framework check: what it was made on, and its notes."""
         self.seen: dict[str, tuple[int, int]] = {}
         """Built files already compared with the served copy: (mtime_ns, size)."""
 
@@ -234,8 +236,12 @@ class SiteBuilder:
             self.seen.clear()  # the cache was wiped: compare everything next time
             raise BuildError("the guidance does not build", tuple(run.errors))
         built = self.cache / "html"
-        manifest = json.loads((built / MANIFEST_NAME).read_text(encoding="utf-8"))
-        notes = check_frameworks(self.settings, manifest)
+        text = (built / MANIFEST_NAME).read_text(encoding="utf-8")
+        # The framework check only again when the recommendations or a framework changed
+        # (an edit outside guidance/, such as checklists/, always makes ``fresh``).
+        if fresh or text != self.checked[0]:
+            self.checked = (text, check_frameworks(self.settings, json.loads(text)))
+        notes = self.checked[1]
         return self._publish(built), [str(w) for w in run.warnings] + notes
 
     def _publish(self, built: Path) -> int:

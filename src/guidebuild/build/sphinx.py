@@ -58,6 +58,10 @@ def _parse_log(text: str) -> tuple[list[Problem], list[Problem]]:
     return errors, warnings
 
 
+_STEMS: dict[str, dict[str, str]] = {}
+"""Stems of words by search language, for the life of the process."""
+
+
 def _clean_index_builder() -> type:
     """Sphinx's search indexer, made to give after edits what a clean build gives.
 
@@ -73,6 +77,21 @@ def _clean_index_builder() -> type:
 
     class CleanIndexBuilder(IndexBuilder):
         guidebuild_clean = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # Stemming is most of indexing, and Sphinx remembers stems for one page only:
+            # remembered for the process, a warm edit and the pages of one build share them.
+            stem, key = self.lang.stem, f"{type(self.lang).__qualname__}:{self.lang.lang}"
+            stems = _STEMS.setdefault(key, {})
+
+            def cached(word: str) -> str:
+                found = stems.get(word)
+                if found is None:
+                    found = stems[word] = stem(word)
+                return found
+
+            self.lang.stem = cached  # type: ignore[method-assign]
 
         def load(self, stream: Any, format: Any) -> None:
             if isinstance(format, str):
