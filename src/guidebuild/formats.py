@@ -31,7 +31,7 @@ class ChecklistFormat:
     writer: str
     """``module:function`` writing it: (framework, target, epoch, templates)."""
     reader: str | None
-    """``module:function`` reading a filled one back: (bytes, name) -> located data;
+    """``module:function`` reading a filled one back: (bytes, name, catalogue) -> data;
     None when a filled one comes back in another format (the web form saves YAML)."""
     suffixes: tuple[str, ...]
     """File names ``assess`` looks for in a folder, for a format with a reader."""
@@ -45,7 +45,7 @@ CHECKLIST_FORMATS: tuple[ChecklistFormat, ...] = (
         link_text="a PDF form",
         after_link="",
         writer="guidebuild.forms:write_pdf",
-        reader="guidebuild.answers.pdf:read_pdf_form",
+        reader="guidebuild.answers:_read_pdf",
         suffixes=(".pdf",),
     ),
     ChecklistFormat(
@@ -55,7 +55,7 @@ CHECKLIST_FORMATS: tuple[ChecklistFormat, ...] = (
         link_text="a spreadsheet",
         after_link=" with an action plan",
         writer="guidebuild.forms:write_xlsx",
-        reader="guidebuild.answers.xlsx:read_workbook",
+        reader="guidebuild.answers:_read_xlsx",
         suffixes=(".xlsx",),
     ),
     ChecklistFormat(
@@ -75,7 +75,7 @@ CHECKLIST_FORMATS: tuple[ChecklistFormat, ...] = (
         link_text="a YAML file",
         after_link=" for a text editor",
         writer="guidebuild.forms:write_yaml",
-        reader="guidebuild.yamlsafe:load_bytes",
+        reader="guidebuild.answers:_read_yaml",
         suffixes=(".yaml", ".yml"),
     ),
 )

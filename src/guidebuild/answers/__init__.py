@@ -53,8 +53,33 @@ def detect_format(head: bytes) -> Format:
     return Format.YAML
 
 
-def _reader(fmt: Format) -> Callable[[bytes, str], Located] | None:
-    """The reader the format registry names for ``fmt``, imported only now."""
+def _read_yaml(data: bytes, path: str, catalogue: Catalogue) -> Located:
+    from guidebuild.yamlsafe import load_bytes
+
+    return load_bytes(data, path, keep_going=True)
+
+
+def _read_pdf(data: bytes, path: str, catalogue: Catalogue) -> Located:
+    from guidebuild.answers.pdf import read_pdf_form
+
+    return read_pdf_form(data, path)
+
+
+def _read_xlsx(data: bytes, path: str, catalogue: Catalogue) -> Located:
+    from guidebuild.answers.xlsx import read_workbook
+
+    def labels_of(key: str) -> dict[str, str] | None:
+        framework_id, _, version = key.partition("@")
+        framework = catalogue.get(framework_id, version)
+        if framework is None:
+            return None
+        return {field.label.casefold(): field.key for field in framework.details}
+
+    return read_workbook(data, path, labels_of)
+
+
+def _reader(fmt: Format) -> Callable[[bytes, str, Catalogue], Located] | None:
+    """The reader the format registry (guidebuild.formats) names for ``fmt``."""
     reference = BY_NAME[fmt.value].reader
     return load(reference) if reference else None
 
@@ -80,4 +105,4 @@ def read_answers(
         )
     from guidebuild.answers.build import build_answers
 
-    return build_answers(reader(data, name), fmt, catalogue)
+    return build_answers(reader(data, name, catalogue), fmt, catalogue)

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 FORMATS = NAMES
 """Every checklist format, in the order they are written (see :mod:`guidebuild.formats`)."""
 
-Writer = Callable[["Framework", Path, "int | None", "Templates | None"], None]
-"""Writes one checklist to a path: (framework, target, epoch, template search path)."""
+Writer = Callable[["Framework", Path, "int | None", "Templates | None", "str | None"], None]
+"""Writes one checklist to a path: (framework, target, epoch, template search path, the
+project's contact, to whom finished forms are sent, or None)."""
 
 
 def build_epoch(epoch: int | None = None) -> int | None:
@@ -50,28 +51,36 @@ def build_epoch(epoch: int | None = None) -> int | None:
         ) from None
 
 
-def write_pdf(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def write_pdf(
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
+) -> None:
     from guidebuild.forms.pdf_form import write_pdf_form
 
-    write_pdf_form(framework, target, epoch=epoch, templates=templates)
+    write_pdf_form(framework, target, epoch=epoch, templates=templates, contact=contact)
 
 
-def write_xlsx(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def write_xlsx(
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
+) -> None:
     from guidebuild.forms.xlsx import write_workbook
 
-    write_workbook(framework, target, epoch=epoch)
+    write_workbook(framework, target, epoch=epoch, contact=contact)
 
 
-def write_html(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def write_html(
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
+) -> None:
     from guidebuild.forms.html_form import write_html_form
 
-    write_html_form(framework, target, templates=templates)
+    write_html_form(framework, target, templates=templates, contact=contact)
 
 
-def write_yaml(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def write_yaml(
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
+) -> None:
     from guidebuild.forms.yaml_template import write_yaml_template
 
-    write_yaml_template(framework, target, epoch=epoch)
+    write_yaml_template(framework, target, epoch=epoch, contact=contact)
 
 
 # Each format's writer (named in guidebuild.formats). A writer may write ``target``
@@ -85,6 +94,7 @@ def write_checklists(
     *,
     epoch: int | None = None,
     templates: Templates | None = None,
+    contact: str | None = None,
 ) -> list[Path]:
     """Write the checklist of ``framework`` in each of ``formats`` into ``out_dir``.
 
@@ -109,7 +119,7 @@ def write_checklists(
         if fmt in wanted:
             target = out_dir / checklist_name(framework, fmt)
             writer: Writer = load(BY_NAME[fmt].writer)
-            write = functools.partial(_write, writer, framework, stamp, templates)
+            write = functools.partial(_write, writer, framework, stamp, templates, contact)
             write_atomically(target, write)
             written.append(target)
     return written
@@ -120,9 +130,10 @@ def _write(
     framework: Framework,
     epoch: int | None,
     templates: Templates | None,
+    contact: str | None,
     target: Path,
 ) -> None:
-    writer(framework, target, epoch, templates)
+    writer(framework, target, epoch, templates, contact)
 
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:

@@ -361,7 +361,8 @@ def render_csv_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]
 
 
 def render_markup_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
-    return str(scorer.markup().page(pieces, rows if len(rows) > 1 else None))
+    batch = len(rows) > 1
+    return str(scorer.markup().page(pieces, rows if batch else None, rows[0].title_one))
 
 
 def refuse_overwriting_inputs(output: Path, inputs: list[Path]) -> None:
@@ -388,6 +389,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: the folder {folder} does not exist")
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a folder")
+    if path.exists() and not path.is_file():
+        # Renaming over a device or FIFO would replace it (as root, even /dev/null).
+        raise InputError(f"cannot write {path}: it is not a regular file")
     import tempfile
 
     try:
