@@ -447,8 +447,8 @@ def test_every_form_prints_the_tie_break_and_says_what_to_do_when_finished(
     from guidebuild.forms import write_checklists
     from guidebuild.forms.html_form import render_html_form
     from guidebuild.forms.pdf_form import render_form_html
-    from guidebuild.resources import Templates
     from guidebuild.forms.xlsx import build_workbook
+    from guidebuild.resources import Templates
 
     contact = "Doctors' Forum, Richmond House"
     tie_break = " ".join(FRAMEWORK.rules.tie_break.split())
