@@ -53,6 +53,11 @@ FACTS = [
     "leaves the door wide open to different models of preparation",
 ]
 
+# The checklist's versions the site offers, current first (1.0 stays for comparisons), and
+# the forms of each, in the order of the download page.
+VERSIONS = ("1.1", "1.0")
+FORMATS = ("pdf", "xlsx", "html", "yaml")
+
 # At most this many recommendations, so that each one counts (issue 13).
 MAX_RECOMMENDATIONS = 32
 
@@ -126,7 +131,7 @@ def test_guidebuild_check_passes_on_the_guidance(guidance: Path) -> None:
 
 
 def test_checklists_are_built_and_published_in_the_site(guidance: Path) -> None:
-    names = {f"mentoring-schemes-1.0-checklist.{ext}" for ext in ("pdf", "xlsx", "html", "yaml")}
+    names = {f"mentoring-schemes-{v}-checklist.{ext}" for v in VERSIONS for ext in FORMATS}
     built = guidance / "_build" / "checklists"
     assert {p.name for p in built.iterdir()} == names
     downloads = guidance / "_build" / "html" / "downloads"
@@ -154,7 +159,7 @@ def test_download_page_lists_every_file_with_its_size(guidance: Path) -> None:
     links = [re.search(r'href="downloads/([^"]+)"', row)[1] for row in rows]  # type: ignore[index]
     assert links == [
         "mentoring-for-doctors.pdf",
-        *(f"mentoring-schemes-1.0-checklist.{ext}" for ext in ("pdf", "xlsx", "html", "yaml")),
+        *(f"mentoring-schemes-{v}-checklist.{ext}" for v in VERSIONS for ext in FORMATS),
     ]
     for row, name in zip(rows, links, strict=True):
         size = (guidance / "_build" / "html" / "downloads" / name).stat().st_size
