@@ -309,20 +309,9 @@ class ChecklistDirective(_FrameworkDirective):
                 "", "", nodes.emphasis(text="Absent: "), nodes.Text(item.descriptors.absent)
             )
         row += cell
-        for level, text in (
-            ("weak", item.descriptors.weak),
-            ("adequate", item.descriptors.adequate),
-            ("strong", item.descriptors.strong),
-        ):
-            entry = nodes.entry("", nodes.paragraph(text=text))
-            if level == "adequate" and item.essential:
-                entry += nodes.paragraph(
-                    "",
-                    "",
-                    nodes.emphasis(text="Essential: "),
-                    nodes.Text("; ".join(item.essential) + "."),
-                )
-            row += entry
+        for text in (item.descriptors.weak, item.descriptors.adequate, item.descriptors.strong):
+            # The essential conditions are on the forms; on paper they would add pages.
+            row += nodes.entry("", nodes.paragraph(text=text))
         return row
 
 
