@@ -25,7 +25,7 @@ from guidebuild.cli import main
 from guidebuild.errors import Problem
 from guidebuild.forms.html_form import render_html_form, write_html_form
 from guidebuild.framework.loader import load_framework
-from guidebuild.framework.model import Domain, Framework, Item, Rating
+from guidebuild.framework.model import SCALE_ORDER, Domain, Framework, Item, Rating
 from guidebuild.framework.scoring import assess
 from guidebuild.report.data import assessment_to_dict
 from tests.browser import axe_violations, browser, describe, offline
@@ -268,9 +268,14 @@ def spread_framework() -> Framework:
     assert resources is not None
     na = frozenset({Rating.NA})
     both = frozenset({Rating.NA, Rating.NOT_YET_DUE})
+    always = base.rules.scale.always
+
+    def allowing(item: Item, allows: frozenset[Rating]) -> Item:
+        ratings = tuple(r for r in SCALE_ORDER if r in always or r in allows)
+        return dataclasses.replace(item, allows=allows, ratings=ratings)
+
     items = tuple(
-        dataclasses.replace(item, allows=na if i % 2 == 0 else both)
-        for i, item in enumerate(resources.items)
+        allowing(item, na if i % 2 == 0 else both) for i, item in enumerate(resources.items)
     )
     domains = tuple(
         dataclasses.replace(d, items=items) if d.id == "resources" else d for d in base.domains
@@ -280,18 +285,22 @@ def spread_framework() -> Framework:
         "Extra",
         core=False,
         summary="",
+        weight=base.rules.weights.domain,
         items=(
-            Item(
-                "X1",
-                "x",
-                "x?",
-                base.items["A1"].descriptors,
-                weight=2,
-                must_meet=True,
-                allows=na,
-                evidence_hint="",
-                action="x",
-                recommendations=("x",),
+            allowing(
+                Item(
+                    "X1",
+                    "x",
+                    "x?",
+                    base.items["A1"].descriptors,
+                    weight=2,
+                    must_meet=True,
+                    allows=na,
+                    evidence_hint="",
+                    action="x",
+                    recommendations=("x",),
+                ),
+                na,
             ),
         ),
     )
@@ -313,8 +322,8 @@ def test_page_is_self_contained(form_path: Path) -> None:
     for item in FRAMEWORK.items.values():
         values = re.findall(rf'name="{item.id}-rating" value="([^"]*)"', page)
         assert values == ["", *(r.value for r in item.ratings)], item.id
-    assert page.count('value="n/a"') == 1  # R4 only
-    assert page.count('value="not-yet-due"') == 3  # S2, S3, S4
+    assert page.count('value="n/a"') == 3  # MT1, MT3 (e-mentoring by design) and R4
+    assert page.count('value="not-yet-due"') == 1  # S4 only: monitoring runs from the start
 
 
 def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path) -> None:
@@ -421,20 +430,22 @@ def test_the_page_shows_the_numbers_assess_gives(page: Any) -> None:
 # --- saving --------------------------------------------------------------------------------
 
 HAND_WRITTEN = """\
-framework: mentoring-schemes@1.0
+framework: mentoring-schemes@1.1
 scheme:
   name: 'Northern "Fells": mentoring #1'
   organisation: Northern Fells Health Board
   contact: Dr Zoë Ó Briain <zoe@example.org>
-  assessed_on: 2025-04-30
-  started_on: 2025-01-06
+  assessed_on: 2005-04-30
+  started_on: 2005-01
+  first_cycle_ends: 2006-01-05
   notes: "Two lines:\\nthe second - yes"
+red_flags: [appointed-mentor]
 answers:
   A1:
     rating: adequate
     evidence:
-      - "Pilot proposal: approved"
-      - '- a dash, then # a hash'
+      - "document: Pilot proposal: approved"
+      - 'record: - a dash, then # a hash'
   A2:
     rating: strong
   C1:
@@ -443,9 +454,11 @@ answers:
   R4:
     rating: n/a
     reason: There are no other schemes in the region.
-  S2:
+  S4:
     rating: not-yet-due
     reason: First cycle ends in January.
+  R3:
+    rating: not-known
   K1:
     rating: absent
     note: "null"
@@ -460,27 +473,34 @@ def test_saved_file_assesses_like_the_same_answers_typed_by_hand(page: Any, tmp_
             "name": 'Northern "Fells": mentoring #1',
             "organisation": "Northern Fells Health Board",
             "contact": "Dr Zoë Ó Briain <zoe@example.org>",
-            "assessed_on": "2025-04-30",
-            "started_on": "2025-01-06",
+            "assessed_on": "30 April 2005",
+            "started_on": "January 2005",
+            "first_cycle_ends": "5/1/2006",
             "notes": "Two lines:\nthe second - yes",
         },
     )
+    page.check("#redflag-appointed-mentor")
     fill_answers(
         page,
         {
             "A1": {
                 "rating": "adequate",
-                "evidence": ["Pilot proposal: approved", "", "- a dash, then # a hash"],
+                "evidence": [
+                    "document: Pilot proposal: approved",
+                    "",
+                    "record: - a dash, then # a hash",
+                ],
             },
             "A2": {"rating": "strong"},
             "C1": {"rating": "weak", "note": "yes"},
             "R4": {"rating": "n/a", "reason": "There are no other schemes in the region."},
-            "S2": {"rating": "not-yet-due", "reason": "First cycle ends in January."},
+            "S4": {"rating": "not-yet-due", "reason": "First cycle ends in January."},
+            "R3": {"rating": "not-known"},
             "K1": {"rating": "absent", "note": "null"},
         },
     )
     saved = save(page, tmp_path)
-    assert saved.name == "northern-fells-mentoring-1-2025-04-30.yaml"
+    assert saved.name == "northern-fells-mentoring-1-2005-04-30.yaml"
     assert (
         page.text_content("#gb-save-status") == f"Saved as {saved.name} in your downloads folder."
     )
@@ -490,6 +510,8 @@ def test_saved_file_assesses_like_the_same_answers_typed_by_hand(page: Any, tmp_
     assert from_form == assess_json(by_hand)
     assert from_form["scheme"]["notes"] == "Two lines:\nthe second - yes"
     assert from_form["overall"]["provisional"] is True
+    assert from_form["red_flags"][0]["id"] == "appointed-mentor"
+    assert from_form["scheme"]["started_on"] == "2005-01"
 
 
 @pytest.mark.browser
@@ -502,9 +524,13 @@ def test_saved_random_answers_assess_as_python_scores_them(page: Any, tmp_path: 
             answer["note"] = rng.choice(["", "yes", "a: b # c", "é\u2028x", '"\\'])
             if answer["rating"] not in ("n/a", "not-yet-due") and rng.random() < 0.5:
                 answer["reason"] = ""
-        fill_scheme(
-            page, {"name": f"Scheme {index}", "organisation": "Org", "assessed_on": "2025-02-03"}
-        )
+        details = {
+            "name": f"Scheme {index}",
+            "organisation": "Org",
+            "assessed_on": "2005-02-03",
+            "first_cycle_ends": "2006-02-03",
+        }
+        fill_scheme(page, details)
         fill_answers(page, answers)
         saved = save(page, tmp_path / str(index))
         typed = tmp_path / f"typed-{index}.yaml"
@@ -512,11 +538,7 @@ def test_saved_random_answers_assess_as_python_scores_them(page: Any, tmp_path: 
             yaml.safe_dump(
                 {
                     "framework": FRAMEWORK.key,
-                    "scheme": {
-                        "name": f"Scheme {index}",
-                        "organisation": "Org",
-                        "assessed_on": "2025-02-03",
-                    },
+                    "scheme": details,
                     "answers": answers,
                 },
                 allow_unicode=True,
@@ -544,16 +566,13 @@ def test_errors_are_shown_announced_and_block_saving(page: Any) -> None:
         "Enter the name of the scheme",
         "Enter the organisation",
         "Enter the date of this assessment",
-        "R4: give the reason why the item does not apply to this scheme",
+        "R4: give the reason why the item does not apply",
     ]
     reason = page.locator("#R4-reason")
     assert reason.get_attribute("aria-invalid") == "true"
     described = reason.get_attribute("aria-describedby") or ""
     message = page.locator(f"#{described.split()[0]}")
-    assert (
-        message.text_content()
-        == "Error: R4: give the reason why the item does not apply to this scheme"
-    )
+    assert message.text_content() == "Error: R4: give the reason why the item does not apply"
     links.nth(3).click()
     assert page.evaluate("document.activeElement.id") == "R4-reason"
     # Putting it right clears the message as the user types.
@@ -574,13 +593,19 @@ def test_not_yet_due_after_the_first_cycle_is_refused(page: Any) -> None:
             "first_cycle_ends": "2025-05-01",
         },
     )
-    fill_answers(page, {"S3": {"rating": "not-yet-due"}})
+    fill_answers(page, {"S4": {"rating": "not-yet-due", "reason": "Review in May"}})
     page.click("#gb-save")
     assert page.locator("#gb-errors a").all_text_contents() == [
-        "S3: not yet due is only for a scheme that has not finished its first cycle, but the "
-        "first cycle ended on or before the date of this assessment"
+        "S4: not yet due is only for a scheme whose first full cycle ends after the date of "
+        "this assessment: give that date, or choose another rating"
     ]
-    assert "gb-item--error" in (page.get_attribute("#item-S3", "class") or "")
+    assert "gb-item--error" in (page.get_attribute("#item-S4", "class") or "")
+    # A reason is needed too (framework 1.1), and a month is enough where it is surely later.
+    page.fill("#scheme-first_cycle_ends", "July 2025")
+    page.fill("#S4-reason", "")
+    assert page.locator("#gb-errors a").all_text_contents() == [
+        "S4: say under Reason what will be done, and when"
+    ]
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -588,11 +613,24 @@ def test_not_yet_due_after_the_first_cycle_is_refused(page: Any) -> None:
 
 @pytest.mark.browser
 def test_a_saved_file_loads_back(page: Any, tmp_path: Path) -> None:
-    fill_scheme(page, {"name": "Loop", "organisation": "Org", "assessed_on": "2025-03-04"})
+    fill_scheme(
+        page,
+        {
+            "name": "Loop",
+            "organisation": "Org",
+            "assessed_on": "2005-03-04",  # saved as typed: already the normal form
+            "first_cycle_ends": "2005-09",
+        },
+    )
+    page.check("#redflag-compulsory")
     answers = {
-        "A1": {"rating": "strong", "evidence": ["One", "Two: 'three'"], "note": 'a "quote"\nline'},
+        "A1": {
+            "rating": "strong",
+            "evidence": ["document: One", "record: Two: 'three'"],
+            "note": 'a "quote"\nline',
+        },
         "R4": {"rating": "n/a", "reason": "None"},
-        "S4": {"rating": "not-yet-due"},
+        "S4": {"rating": "not-yet-due", "reason": "Review after September"},
     }
     fill_answers(page, answers)
     saved = save(page, tmp_path)
@@ -603,6 +641,7 @@ def test_a_saved_file_loads_back(page: Any, tmp_path: Path) -> None:
     assert page.text_content("#gb-load-status") == f"Loaded the answers from {saved.name}."
     assert page.evaluate("JSON.stringify(window.guidebuildForm.collect())") == before
     assert page.is_checked("#R4-rating-na")
+    assert page.is_checked("#redflag-compulsory")
 
 
 @pytest.mark.browser
@@ -626,7 +665,7 @@ def test_a_file_for_another_framework_is_refused_and_changes_nothing(
     other.write_text("framework: mentoring-schemes@0.9\nscheme:\n  name: x\n", encoding="utf-8")
     page.set_input_files("#gb-load-file", str(other))
     page.wait_for_function("document.getElementById('gb-load-status').textContent !== ''")
-    assert "not mentoring-schemes@1.0" in page.text_content("#gb-load-status")
+    assert "not mentoring-schemes@1.1" in page.text_content("#gb-load-status")
     assert page.is_checked("#A1-rating-weak")
 
 

@@ -371,6 +371,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: the folder {folder} does not exist")
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a folder")
+    if path.exists() and not path.is_file():
+        # Renaming over a device or FIFO would replace it (as root, even /dev/null).
+        raise InputError(f"cannot write {path}: it is not a regular file")
     import tempfile
 
     try:
