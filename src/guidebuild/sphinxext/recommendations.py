@@ -158,7 +158,7 @@ class RecommendationDomain(Domain):
         # Sphinx's search index keeps an object's anchor only when it differs from its full
         # name, and its search page then rebuilds a dropped anchor from the *display* name,
         # so a full name equal to the ID sent readers to "#<title>". The full name is the
-        # number and title ("6.3 Let mentees choose their mentor"), the anchor the ID.
+        # number and title ("6.3 Publish the standards"), the anchor the ID.
         numbers = numbers_by_id(self.env)
         for rec in self.recs.values():
             name = f"{numbers.get(rec.id, '?')} {rec.title}"
