@@ -91,7 +91,7 @@ def main() -> None:
     \b
     Examples:
       guidebuild build                 build the site and PDF into _build/
-      guidebuild assess scheme.yaml    score a mentoring scheme
+      guidebuild assess scheme.yaml    score a filled checklist
     """
 
 
@@ -365,8 +365,15 @@ def checklist(
     resources = locate_resources(frameworks, project)
     framework = Catalogue(resources.checklists).default()
     out_dir = out or (project or Path.cwd()) / "_build" / "checklists"
+    contact = None
+    if project is not None and (project / "conf.py").is_file():
+        from guidebuild.project import load_settings
+
+        # The forms tell organisers whom to send the finished form to. (checklist builds
+        # from the project, as build does; only assess never runs conf.py.)
+        contact = load_settings(project).contact or None
     written = write_checklists(
-        framework, out_dir, formats or FORMATS, templates=resources.templates
+        framework, out_dir, formats or FORMATS, templates=resources.templates, contact=contact
     )
     for path in written:
         if not quiet:
@@ -403,7 +410,7 @@ class _FrameworkKey(click.ParamType[tuple[str, str]]):
     ) -> tuple[str, str]:
         framework_id, at, version = str(value).partition("@")
         if not (framework_id and at and version):
-            self.fail(f"write it as id@version, e.g. mentoring-schemes@1.0, not {value!r}")
+            self.fail(f"write it as id@version, e.g. my-checklist@1.0, not {value!r}")
         return framework_id, version
 
 
@@ -491,7 +498,7 @@ def assess(
     jobs: int | None,
     quiet: bool,
 ) -> None:
-    """Score mentoring schemes against the framework and give an action plan.
+    """Score filled checklists against their framework and give an action plan.
 
     FILES are filled checklists (scheme YAML, PDF form or workbook, recognised by their
     content), or folders of them: one result each, and a summary
@@ -560,7 +567,7 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
     \b
     Examples:
       guidebuild schema > scheme.schema.json
-      guidebuild schema --framework mentoring-schemes@1.0
+      guidebuild schema --framework my-checklist@1.0
     """
     import json
 

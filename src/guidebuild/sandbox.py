@@ -27,9 +27,11 @@ import contextlib
 import contextvars
 import os
 import re
+import shutil
 import stat
 import sys
 import sysconfig
+import tempfile
 import threading
 import types
 from collections.abc import Iterator
@@ -283,9 +285,14 @@ def install() -> None:
 
 def _warm_up() -> None:
     """Read, before arming, the system files libraries read once and keep."""
+    import gc
     import mimetypes
 
     mimetypes.init()
+    # A WeasyPrint FontConfiguration left over from an earlier render (the checklist form's
+    # fonts) deletes its folder in /tmp when it is collected: collected inside the sandbox,
+    # that deletion was refused and failed a build at random. Collect it before arming.
+    gc.collect()
 
 
 @contextlib.contextmanager
@@ -297,7 +304,13 @@ def armed(*roots: Path, what: str = "the build") -> Iterator[list[Problem]]:
     """
     install()
     _warm_up()
-    policy = _Policy(_prefixes(roots), _prefixes(python_roots()))
+    # Libraries write scratch files of their own (WeasyPrint puts @font-face fonts in a
+    # mkdtemp folder, then fontconfig reads them back). They go to a private folder made
+    # here, fresh and 0700, so nothing placed in the shared temp folder can be read.
+    scratch = tempfile.mkdtemp(prefix="guidebuild-")
+    previous_tempdir = tempfile.tempdir
+    tempfile.tempdir = scratch
+    policy = _Policy(_prefixes((*roots, Path(scratch))), _prefixes(python_roots()))
     outer = _ACTIVE.get()
     token = _ACTIVE.set(policy)
     try:
@@ -309,6 +322,8 @@ def armed(*roots: Path, what: str = "the build") -> Iterator[list[Problem]]:
     finally:
         policy.done = True
         _ACTIVE.reset(token)
+        tempfile.tempdir = previous_tempdir
+        shutil.rmtree(scratch, ignore_errors=True)
         if outer is not None:
             outer.refusals.extend(p for p in policy.refusals if p not in outer.refusals)
     if policy.refusals:

@@ -344,7 +344,7 @@ def _render(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: 
         from guidebuild.report.csv_report import render_csv
 
         return render_csv(rows)
-    return str(scorer.markup().page(pieces, rows if batch else None))
+    return str(scorer.markup().page(pieces, rows if batch else None, rows[0].title_one))
 
 
 def refuse_overwriting_inputs(output: Path, inputs: list[Path]) -> None:
