@@ -372,6 +372,10 @@ def checklist(
         # The forms tell organisers whom to send the finished form to. (checklist builds
         # from the project, as build does; only assess never runs conf.py.)
         contact = load_settings(project).contact or None
+    if out is None:
+        from guidebuild.build.publish import adopt
+
+        adopt(out_dir.parent, ["checklists"])  # so that `build` knows them for its own
     written = write_checklists(
         framework, out_dir, formats or FORMATS, templates=resources.templates, contact=contact
     )

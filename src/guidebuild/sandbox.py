@@ -34,7 +34,7 @@ import sysconfig
 import tempfile
 import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -482,11 +482,19 @@ class _ResourceFinder(HTMLParser):
                 self.found.append((line + text.count("\n", 0, match.start()), match[1]))
 
 
-def remote_resources(site: Path) -> list[tuple[Path, int, str]]:
-    """Every resource a page or stylesheet of ``site`` would fetch from elsewhere."""
+def remote_resources(
+    site: Path, known_clean: Callable[[Path], bool] | None = None
+) -> list[tuple[Path, int, str]]:
+    """Every resource a page or stylesheet of ``site`` would fetch from elsewhere.
+
+    ``known_clean``: files already found to ask for nothing (the build's record of
+    unchanged pages), which are not read again.
+    """
     found: list[tuple[Path, int, str]] = []
     for path in sorted(site.rglob("*")):
         if path.suffix not in {".html", ".css", ".svg"} or not path.is_file():
+            continue
+        if known_clean is not None and known_clean(path):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".css":

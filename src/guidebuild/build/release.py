@@ -122,6 +122,11 @@ def release_project(
         )
     settings = load_settings(root)
     epoch = epoch_of(settings)
+    if out is None:
+        from guidebuild.build.publish import adopt
+
+        adopt(root / "_build")
+        adopt(root / "_build" / "release")
     out = (out or root / "_build" / "release").resolve()
     work = out / version
     previous = previous or previous_release(root, version)
