@@ -122,3 +122,25 @@ def test_a_full_disk_is_a_message_and_the_last_output_stays(
     assert "No space left on device" in result.output
     assert (project / "_build" / "html" / "index.html").read_bytes() == index
     assert list((project / "_build").glob(".staging*")) == []  # nothing half-written is left
+
+
+def test_a_fifo_as_previous_manifest_is_refused_at_once(make_project) -> None:  # type: ignore[no-untyped-def]
+    """In a process of its own: reading a FIFO would wait for a writer for ever."""
+    import os
+    import subprocess
+
+    project = make_project("tiny")
+    os.mkfifo(project / "old.json")
+    result = subprocess.run(
+        [sys.executable, "-m", "guidebuild", "build", "-q", "--previous", "old.json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Error: old.json: 1 problem\n"
+        "  old.json: is not a regular file (a FIFO, device or socket): give a saved file\n"
+    )

@@ -125,3 +125,20 @@ def test_staged_output_holding_a_link_is_not_published(tmp_path: Path) -> None:
         "is a hard link to a file elsewhere",
         "is a symbolic link to /etc/hostname",
     ]
+
+
+@pytest.mark.parametrize("name", ["include_stdlib_form", "csv_table_absolute", "download_role"])
+def test_plain_sphinx_build_is_kept_in_too(make_project, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Without guidebuild's audit hook, the extension's own guards refuse these routes."""
+    from sphinx.cmd.build import build_main
+
+    project, _ = _attack(make_project, tmp_path, name)
+    out = tmp_path / "plain"
+    warnings = tmp_path / "warnings.txt"
+    code = build_main(
+        ["-q", "-b", "html", "-c", str(project), "-w", str(warnings), str(project / "guidance"),
+         str(out)]
+    )  # fmt: skip
+    logged = re.sub(r":(\d+): (ERROR|WARNING): ", r":\1: ", warnings.read_text())
+    assert re.search(WHERE[name], logged), logged
+    assert attacks.leaked(out) == [], code

@@ -545,8 +545,13 @@ def check_encoding(source_dir: Path) -> None:
 
 def load_manifest_ids(previous: Path) -> list[str]:
     """The IDs of an earlier recommendations.json; a clear error if it is not one."""
+    from guidebuild.report.links import MAX_MANIFEST_BYTES
+    from guidebuild.yamlsafe import read_bytes
+
+    # A regular file of bounded size only: a FIFO given here would hang the build.
+    data = read_bytes(previous, max_bytes=MAX_MANIFEST_BYTES)
     try:
-        old = json.loads(previous.read_text(encoding="utf-8"))
+        old = json.loads(data.decode("utf-8"))
         return [str(entry["id"]) for entry in old]
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
         raise InputError(
