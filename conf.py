@@ -64,6 +64,8 @@ guidebuild_licence = (
     "personal or in-house use."
 )
 guidebuild_publications_address = "www.dh.gov.uk/publications"
+# The PDF's keywords (its /Keywords): the guidance's own words, not guidebuild's.
+guidebuild_keywords = "mentoring, doctors, guidance"
 
 # -- Sphinx ---------------------------------------------------------------------------------
 extensions = ["guidebuild.sphinxext"]

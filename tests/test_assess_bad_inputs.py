@@ -23,7 +23,7 @@ BAD = "bad_inputs"
 TAGS = "only plain text, numbers, dates, true/false, lists and mappings"
 ITEMS = "mentoring-schemes@1.0 has items A1 to R4"
 SCHEME_KEYS = (
-    "name, organisation, contact, assessed_on, assessed_by, started_on, first_cycle_ends, notes"
+    "name, organisation, contact, assessed_by, assessed_on, started_on, first_cycle_ends, notes"
 )
 
 CASES: dict[str, list[str]] = {
@@ -40,7 +40,8 @@ CASES: dict[str, list[str]] = {
     # wrong types, several problems reported at once and in file order
     "wrong-types.yaml": [
         "3:9: scheme.name must be text, not int 42",
-        "5:16: scheme.assessed_on must be a date written YYYY-MM-DD, not text 'last Tuesday'",
+        "5:16: scheme.assessed_on must be a date, for example 14 February 2005, 14/02/2005, "
+        "2005-02-14, or a month: February 2005, 2005-02; not text 'last Tuesday'",
         "8:13: A1: rating must be one of absent, weak, adequate, strong, not int 3",
         "11:15: A2: evidence must be text or a list of texts, not a mapping",
         "12:7: the answer to A3 must be a mapping such as {rating: adequate, evidence: ...}, "
@@ -60,7 +61,7 @@ CASES: dict[str, list[str]] = {
         "4:3: unknown key 'organization' in scheme (did you mean 'organisation'?); "
         f"expected {SCHEME_KEYS}",
         "6:1: unknown key 'answer' in a scheme file (did you mean 'answers'?); "
-        "expected framework, scheme, answers",
+        "expected framework, scheme, red_flags, answers",
     ],
     "unknown-item.yaml": [
         f"7:3: unknown item 'a1' (did you mean 'A1'?); {ITEMS}",
@@ -71,14 +72,14 @@ CASES: dict[str, list[str]] = {
     # frameworks we do not have
     "unknown-framework-version.yaml": [
         "1:12: framework mentoring-schemes@2.0 is not known; "
-        "known frameworks: mentoring-schemes@1.0"
+        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
     ],
     "unknown-framework-id.yaml": [
         "1:12: framework mentoring-scheme@1.0 is not known (did you mean 'mentoring-schemes'?); "
-        "known frameworks: mentoring-schemes@1.0"
+        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
     ],
     "framework-without-version.yaml": [
-        "1:12: framework must be written as id@version, e.g. mentoring-schemes@1.0, "
+        "1:12: framework must be written as id@version, e.g. mentoring-schemes@1.1, "
         "not text 'mentoring-schemes'"
     ],
     # empty, binary, not UTF-8: no line to point at, except where a byte is wrong
@@ -106,7 +107,7 @@ CASES: dict[str, list[str]] = {
     ],
     "not-yet-due-after-first-cycle.yaml": [
         "9:13: S2: not-yet-due is only for a scheme that has not finished its first cycle, "
-        "but scheme.first_cycle_ends is on or before assessed_on"
+        "but scheme.first_cycle_ends (2024-06-30) is not later than assessed_on (2025-01-31)"
     ],
 }
 

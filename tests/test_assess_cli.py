@@ -13,12 +13,14 @@ from click.testing import CliRunner, Result
 
 from guidebuild.cli import _progress_printer, _use_color, main
 from guidebuild.report import pipeline
+from tests.frameworks import with_rules
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKLISTS = REPO / "checklists"
 EXAMPLES = CHECKLISTS / "examples"
 
-TINY_FRAMEWORK = """\
+TINY_FRAMEWORK = with_rules(
+    """\
 id: tiny
 version: "1.0"
 title: Tiny framework
@@ -61,6 +63,7 @@ domains:
         action: Link up.
         recommendations: [look-at-existing-schemes]
 """
+)
 
 TINY_SCHEME = """\
 framework: tiny@1.0
@@ -119,7 +122,7 @@ def test_text_report_exact(tiny: Path) -> None:
         " 1. red    R1 A named lead (now absent)\n"
         "    Name a lead.\n"
         "    Guidance: name-who-runs-the-scheme\n"
-        " 2. amber  A2 Mentoring defined (now weak)\n"
+        " 2. amber  A2 Mentoring defined (rated strong, counted as weak)\n"
         "    Define mentoring.\n"
         "    Guidance: define-mentoring, keep-mentoring-separate\n"
     )
@@ -130,11 +133,20 @@ def test_json_report_contract(tiny: Path) -> None:
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert list(report) == [
-        "report_version", "tool", "source", "framework", "scheme", "overall", "domains",
-        "must_meet_failures", "unanswered", "actions", "warnings",
+        "report_version", "tool", "source", "framework", "scheme", "overall", "red_flags",
+        "red_flag_warning", "not_known", "counts", "domains", "must_meet_failures",
+        "unanswered", "actions", "warnings",
     ]  # fmt: skip
     assert report["framework"] == {"id": "tiny", "version": "1.0", "title": "Tiny framework"}
-    assert report["overall"] == {"percent": 37.0, "band": "partially-meets", "provisional": False}
+    assert report["overall"] == {
+        "percent": 37.0, "band": "partially-meets", "provisional": False, "uncertain": False,
+        "band_if_not_known_were_strong": None,
+    }  # fmt: skip
+    assert (report["red_flags"], report["red_flag_warning"], report["not_known"]) == ([], None, [])
+    assert report["counts"] == {
+        "not_known": 0, "unanswered": 0, "red_flags": 0, "forced_absent": 0, "no_evidence": 1,
+        "practised": 0,
+    }  # fmt: skip
     aims, resources = report["domains"]
     assert {k: aims[k] for k in ("id", "percent", "verdict", "points", "ceiling")} == {
         "id": "aims", "percent": 55.5, "verdict": "adequate", "points": 5, "ceiling": 9,
@@ -144,10 +156,12 @@ def test_json_report_contract(tiny: Path) -> None:
         "counted_as": "n/a", "score": None, "weight": 1, "must_meet": False, "unanswered": False,
         "no_evidence": False, "rag": None, "evidence": [], "note": "",
         "reason": "The only scheme around", "recommendations": ["look-at-existing-schemes"],
+        "not_known": False, "forced_by": [], "practice_only": False, "evidence_kinds": [],
     }  # fmt: skip
     assert report["actions"][0] == {
         "item": "R1", "title": "A named lead", "domain": "resources",
         "recommendations": ["name-who-runs-the-scheme"], "rating": "absent",
+        "rating_given": "absent", "counted_as": "absent", "kind": "do",
         "action": "Name a lead.", "rag": "red", "owner": "", "due": None,
     }  # fmt: skip
     assert report["warnings"] == [
@@ -202,7 +216,8 @@ def test_fail_under_in_a_batch_counts_the_schemes() -> None:
     assert result.exit_code == 1
     low = [row for row in csv.DictReader(io.StringIO(result.stdout))
            if float(row["overall_percent"]) < 50]  # fmt: skip
-    assert result.stderr.startswith(f"Error: {len(low)} of 5 below --fail-under 50%: ")
+    count = len(list(EXAMPLES.glob("*.yaml")))
+    assert result.stderr.startswith(f"Error: {len(low)} of {count} below --fail-under 50%: ")
 
 
 def test_baseline_shows_the_changes(tiny: Path) -> None:
@@ -307,17 +322,19 @@ def test_batch_in_worker_processes_matches_one_process(
     parallel = run("assess", str(tmp_path), "-f", "csv", "-j", "2")
     assert parallel.exit_code == 0
     assert parallel.stdout == sequential.stdout
-    assert len(parallel.stdout.splitlines()) == 21
-    assert seen[-1] == (20, 20)
+    files = 4 * len(list(EXAMPLES.glob("*.yaml")))
+    assert len(parallel.stdout.splitlines()) == files + 1
+    assert seen[-1] == (files, files)
 
 
 def test_html_batch_has_a_heat_map_and_every_scheme() -> None:
     result = run("assess", str(EXAMPLES), "-f", "html")
     page = result.stdout
-    assert page.count('<section class="assessment"') == 5
+    count = len(list(EXAMPLES.glob("*.yaml")))
+    assert page.count('<section class="assessment"') == count
     assert '<table class="heatmap">' in page
     heat = page.split('<table class="heatmap">')[1].split("</table>")[0]
-    assert heat.count("<tr>") == 6  # a header row and one row per scheme
+    assert heat.count("<tr>") == count + 1  # a header row and one row per scheme
     assert 'class="verdict-strong"' in heat
 
 
@@ -361,8 +378,8 @@ def test_schema_command() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["properties"]["framework"]["const"] == "mentoring-schemes@1.0"
-    again = run("schema", "--framework", "mentoring-schemes@1.0")
+    assert schema["properties"]["framework"]["const"] == "mentoring-schemes@1.1"
+    again = run("schema", "--framework", "mentoring-schemes@1.1")
     assert again.stdout == result.stdout
 
 
@@ -371,11 +388,11 @@ def test_schema_for_an_unknown_framework() -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: framework mentoring-schemes@9.9 is not known; "
-        "known frameworks: mentoring-schemes@1.0\n"
+        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0\n"
     )
     result = CliRunner().invoke(main, ["schema", "--framework", "mentoring-schemes"])
     assert result.exit_code == 2
-    assert "write it as id@version, e.g. mentoring-schemes@1.0" in result.stderr
+    assert "write it as id@version, e.g. my-checklist@1.0" in result.stderr
 
 
 @pytest.mark.parametrize("command", ["assess", "schema"])

@@ -19,14 +19,17 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
+from guidebuild.answers.build import build_answers
+from guidebuild.answers.model import Format
 from guidebuild.cli import main
+from guidebuild.errors import Problem
 from guidebuild.forms.html_form import render_html_form, write_html_form
 from guidebuild.framework.loader import load_framework
-from guidebuild.framework.model import Domain, Framework, Item, Rating
+from guidebuild.framework.model import SCALE_ORDER, Domain, Framework, Item, Rating
 from guidebuild.framework.scoring import assess
 from guidebuild.report.data import assessment_to_dict
 from tests.browser import axe_violations, browser, describe, offline
+from tests.frameworks import with_rules
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKLISTS = REPO / "checklists"
@@ -36,16 +39,16 @@ RANDOM_SETS = 200
 # Evidence as people type it, and whitespace that Python's strip() and JavaScript's trim()
 # treat differently (U+001C and U+0085 are space to Python only, U+FEFF to JavaScript only).
 EVIDENCE = [
-    "Scheme handbook, section 2",
-    "https://example.org/terms",
-    "  padded  ",
+    "document: Scheme handbook, section 2",
+    "record: https://example.org/terms",
+    "practice seen:  padded  ",
+    "Practice Seen: pairs meet in the library",
+    " record : attendance register",
     "",
     "   ",
     "\u3000",
-    "\x1c",
-    "\x85",
-    "\ufeff",
-    "Minutes: 'board' \"approved\" #3",
+    "document: \ufeff",
+    "document: Minutes: 'board' \"approved\" #3",
 ]
 
 
@@ -88,6 +91,11 @@ def page(chromium: Any, form_path: Path) -> Iterator[Any]:
 # --- helpers ---------------------------------------------------------------------------
 
 
+def random_flags(framework: Framework, rng: random.Random) -> list[str]:
+    """Red flags ticked at random: none in most sets."""
+    return [f.id for f in framework.red_flags if rng.random() < 0.08]
+
+
 def random_answers(framework: Framework, rng: random.Random) -> dict[str, dict[str, Any]]:
     """Answers in the shape the form's scoring takes: {item: {rating, evidence, reason}}."""
     answers: dict[str, dict[str, Any]] = {}
@@ -106,29 +114,64 @@ def random_answers(framework: Framework, rng: random.Random) -> dict[str, dict[s
     return answers
 
 
-def python_report(framework: Framework, answers: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Python's JSON report for the same answers, built as the YAML reader builds them."""
-    built = {
-        item_id: Answer(
-            item_id,
-            Rating(a["rating"]),
-            tuple(e.strip() for e in a["evidence"] if e.strip()),
-            reason=a.get("reason", ""),
-        )
-        for item_id, a in answers.items()
+class _Plain:
+    """Parsed data with no file behind it, for build_answers (the readers' one checker)."""
+
+    path = "test.yaml"
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def problem(self, keys: Any, message: str, *, key: bool = False) -> Problem:
+        return Problem(self.path, f"{keys}: {message}")
+
+
+class _One:
+    """A catalogue of one framework."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+
+    def get(self, framework_id: str, version: str) -> Framework | None:
+        return self.framework if self.framework.key == f"{framework_id}@{version}" else None
+
+    def unknown(self, framework_id: str, version: str) -> str:
+        return f"not {framework_id}@{version}"
+
+
+def python_report(
+    framework: Framework, answers: dict[str, dict[str, Any]], flags: list[str] | None = None
+) -> dict[str, Any]:
+    """Python's JSON report for the same answers, read by the readers' own checks."""
+    data = {
+        "framework": framework.key,
+        "scheme": {
+            "name": "Test",
+            "organisation": "Test",
+            "assessed_on": dt.date(2005, 1, 1),
+            "first_cycle_ends": dt.date(2006, 1, 1),
+        },
+        "red_flags": flags or [],
+        "answers": answers,
     }
-    scheme = Scheme("Test", "Test", dt.date(2025, 1, 1))
-    result = assess(
-        framework,
-        Answers("test.yaml", Format.YAML, framework.id, framework.version, scheme, built),
-    )
-    return assessment_to_dict(result)
+    built, _ = build_answers(_Plain(data), Format.YAML, _One(framework))  # type: ignore[arg-type]
+    return assessment_to_dict(assess(framework, built))
 
 
 def essentials(report: dict[str, Any]) -> dict[str, Any]:
     """What the form shows and must agree on, from the JSON report or the form's own result."""
     return {
-        "overall": {k: report["overall"][k] for k in ("percent", "band", "provisional")},
+        "overall": {
+            k: report["overall"][k]
+            for k in (
+                "percent",
+                "band",
+                "provisional",
+                "uncertain",
+                "band_if_not_known_were_strong",
+            )
+        },
+        "not_known": report["not_known"],
         "domains": [
             {
                 **{
@@ -146,7 +189,17 @@ def essentials(report: dict[str, Any]) -> dict[str, Any]:
                 "items": [
                     {
                         k: i[k]
-                        for k in ("id", "counted_as", "score", "no_evidence", "unanswered", "rag")
+                        for k in (
+                            "id",
+                            "counted_as",
+                            "score",
+                            "no_evidence",
+                            "unanswered",
+                            "rag",
+                            "not_known",
+                            "forced_by",
+                            "practice_only",
+                        )
                     }
                     for i in d["items"]
                 ],
@@ -155,15 +208,18 @@ def essentials(report: dict[str, Any]) -> dict[str, Any]:
         ],
         "must_meet_failures": report["must_meet_failures"],
         "actions": [
-            {"item": a["item"], "domain": a["domain"], "rating": a["rating"], "rag": a["rag"]}
+            {k: a[k] for k in ("item", "domain", "rating", "rating_given", "kind", "rag")}
             for a in report["actions"]
         ],
     }
 
 
-def js_reports(page: Any, answer_sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def js_reports(
+    page: Any, answer_sets: list[dict[str, Any]], flags: list[list[str]] | None = None
+) -> list[dict[str, Any]]:
+    pairs = [[a, f] for a, f in zip(answer_sets, flags or [[]] * len(answer_sets), strict=True)]
     return page.evaluate(  # type: ignore[no-any-return]
-        "sets => sets.map(a => window.guidebuildForm.assess(a))", answer_sets
+        "pairs => pairs.map(p => window.guidebuildForm.assess(p[0], p[1]))", pairs
     )
 
 
@@ -212,9 +268,14 @@ def spread_framework() -> Framework:
     assert resources is not None
     na = frozenset({Rating.NA})
     both = frozenset({Rating.NA, Rating.NOT_YET_DUE})
+    always = base.rules.scale.always
+
+    def allowing(item: Item, allows: frozenset[Rating]) -> Item:
+        ratings = tuple(r for r in SCALE_ORDER if r in always or r in allows)
+        return dataclasses.replace(item, allows=allows, ratings=ratings)
+
     items = tuple(
-        dataclasses.replace(item, allows=na if i % 2 == 0 else both)
-        for i, item in enumerate(resources.items)
+        allowing(item, na if i % 2 == 0 else both) for i, item in enumerate(resources.items)
     )
     domains = tuple(
         dataclasses.replace(d, items=items) if d.id == "resources" else d for d in base.domains
@@ -224,18 +285,22 @@ def spread_framework() -> Framework:
         "Extra",
         core=False,
         summary="",
+        weight=base.rules.weights.domain,
         items=(
-            Item(
-                "X1",
-                "x",
-                "x?",
-                base.items["A1"].descriptors,
-                weight=2,
-                must_meet=True,
-                allows=na,
-                evidence_hint="",
-                action="x",
-                recommendations=("x",),
+            allowing(
+                Item(
+                    "X1",
+                    "x",
+                    "x?",
+                    base.items["A1"].descriptors,
+                    weight=2,
+                    must_meet=True,
+                    allows=na,
+                    evidence_hint="",
+                    action="x",
+                    recommendations=("x",),
+                ),
+                na,
             ),
         ),
     )
@@ -257,8 +322,8 @@ def test_page_is_self_contained(form_path: Path) -> None:
     for item in FRAMEWORK.items.values():
         values = re.findall(rf'name="{item.id}-rating" value="([^"]*)"', page)
         assert values == ["", *(r.value for r in item.ratings)], item.id
-    assert page.count('value="n/a"') == 1  # R4 only
-    assert page.count('value="not-yet-due"') == 3  # S2, S3, S4
+    assert page.count('value="n/a"') == 3  # MT1, MT3 (e-mentoring by design) and R4
+    assert page.count('value="not-yet-due"') == 1  # S4 only: monitoring runs from the start
 
 
 def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path) -> None:
@@ -298,18 +363,26 @@ def test_framework_text_is_escaped(chromium: Any, tmp_path: Path) -> None:
 def test_scoring_matches_python_on_random_answer_sets(page: Any) -> None:
     rng = seeded(20250430)
     sets = [random_answers(FRAMEWORK, rng) for _ in range(RANDOM_SETS)]
-    sets += [{}, {i: {"rating": "strong", "evidence": ["x"]} for i in FRAMEWORK.items}]
-    results = js_reports(page, sets)
+    flags = [random_flags(FRAMEWORK, rng) for _ in sets]
+    sets += [{}, {i: {"rating": "strong", "evidence": ["document: x"]} for i in FRAMEWORK.items}]
+    flags += [[], []]
+    results = js_reports(page, sets, flags)
     bands = set()
+    seen: set[str] = set()
     agreed = 0
-    for answers, js in zip(sets, results, strict=True):
-        expected = essentials(python_report(FRAMEWORK, answers))
-        assert essentials(js) == expected, answers
+    for answers, ticked, js in zip(sets, flags, results, strict=True):
+        report = python_report(FRAMEWORK, answers, ticked)
+        expected = essentials(report)
+        assert essentials(js) == expected, (answers, ticked)
         bands.add(expected["overall"]["band"])
+        seen.update(k for k, v in report["counts"].items() if v)
+        seen.update(["uncertain"] if report["overall"]["uncertain"] else [])
         agreed += 1
     assert agreed == RANDOM_SETS + 2
-    # The sample exercises every band, so agreement is not agreement on one easy case.
+    # The sample exercises every band and every rule of 1.1, so agreement is not
+    # agreement on one easy case.
     assert bands == {"exemplary", "meets", "partially-meets", "does-not-meet"}
+    assert {"not_known", "red_flags", "practised", "no_evidence", "uncertain"} <= seen
 
 
 @pytest.mark.browser
@@ -357,20 +430,22 @@ def test_the_page_shows_the_numbers_assess_gives(page: Any) -> None:
 # --- saving --------------------------------------------------------------------------------
 
 HAND_WRITTEN = """\
-framework: mentoring-schemes@1.0
+framework: mentoring-schemes@1.1
 scheme:
   name: 'Northern "Fells": mentoring #1'
   organisation: Northern Fells Health Board
   contact: Dr Zoë Ó Briain <zoe@example.org>
-  assessed_on: 2025-04-30
-  started_on: 2025-01-06
+  assessed_on: 2005-04-30
+  started_on: 2005-01
+  first_cycle_ends: 2006-01-05
   notes: "Two lines:\\nthe second - yes"
+red_flags: [appointed-mentor]
 answers:
   A1:
     rating: adequate
     evidence:
-      - "Pilot proposal: approved"
-      - '- a dash, then # a hash'
+      - "document: Pilot proposal: approved"
+      - 'record: - a dash, then # a hash'
   A2:
     rating: strong
   C1:
@@ -379,9 +454,11 @@ answers:
   R4:
     rating: n/a
     reason: There are no other schemes in the region.
-  S2:
+  S4:
     rating: not-yet-due
     reason: First cycle ends in January.
+  R3:
+    rating: not-known
   K1:
     rating: absent
     note: "null"
@@ -396,27 +473,34 @@ def test_saved_file_assesses_like_the_same_answers_typed_by_hand(page: Any, tmp_
             "name": 'Northern "Fells": mentoring #1',
             "organisation": "Northern Fells Health Board",
             "contact": "Dr Zoë Ó Briain <zoe@example.org>",
-            "assessed_on": "2025-04-30",
-            "started_on": "2025-01-06",
+            "assessed_on": "30 April 2005",
+            "started_on": "January 2005",
+            "first_cycle_ends": "5/1/2006",
             "notes": "Two lines:\nthe second - yes",
         },
     )
+    page.check("#redflag-appointed-mentor")
     fill_answers(
         page,
         {
             "A1": {
                 "rating": "adequate",
-                "evidence": ["Pilot proposal: approved", "", "- a dash, then # a hash"],
+                "evidence": [
+                    "document: Pilot proposal: approved",
+                    "",
+                    "record: - a dash, then # a hash",
+                ],
             },
             "A2": {"rating": "strong"},
             "C1": {"rating": "weak", "note": "yes"},
             "R4": {"rating": "n/a", "reason": "There are no other schemes in the region."},
-            "S2": {"rating": "not-yet-due", "reason": "First cycle ends in January."},
+            "S4": {"rating": "not-yet-due", "reason": "First cycle ends in January."},
+            "R3": {"rating": "not-known"},
             "K1": {"rating": "absent", "note": "null"},
         },
     )
     saved = save(page, tmp_path)
-    assert saved.name == "northern-fells-mentoring-1-2025-04-30.yaml"
+    assert saved.name == "northern-fells-mentoring-1-2005-04-30.yaml"
     assert (
         page.text_content("#gb-save-status") == f"Saved as {saved.name} in your downloads folder."
     )
@@ -426,6 +510,8 @@ def test_saved_file_assesses_like_the_same_answers_typed_by_hand(page: Any, tmp_
     assert from_form == assess_json(by_hand)
     assert from_form["scheme"]["notes"] == "Two lines:\nthe second - yes"
     assert from_form["overall"]["provisional"] is True
+    assert from_form["red_flags"][0]["id"] == "appointed-mentor"
+    assert from_form["scheme"]["started_on"] == "2005-01"
 
 
 @pytest.mark.browser
@@ -438,9 +524,13 @@ def test_saved_random_answers_assess_as_python_scores_them(page: Any, tmp_path: 
             answer["note"] = rng.choice(["", "yes", "a: b # c", "é\u2028x", '"\\'])
             if answer["rating"] not in ("n/a", "not-yet-due") and rng.random() < 0.5:
                 answer["reason"] = ""
-        fill_scheme(
-            page, {"name": f"Scheme {index}", "organisation": "Org", "assessed_on": "2025-02-03"}
-        )
+        details = {
+            "name": f"Scheme {index}",
+            "organisation": "Org",
+            "assessed_on": "2005-02-03",
+            "first_cycle_ends": "2006-02-03",
+        }
+        fill_scheme(page, details)
         fill_answers(page, answers)
         saved = save(page, tmp_path / str(index))
         typed = tmp_path / f"typed-{index}.yaml"
@@ -448,11 +538,7 @@ def test_saved_random_answers_assess_as_python_scores_them(page: Any, tmp_path: 
             yaml.safe_dump(
                 {
                     "framework": FRAMEWORK.key,
-                    "scheme": {
-                        "name": f"Scheme {index}",
-                        "organisation": "Org",
-                        "assessed_on": "2025-02-03",
-                    },
+                    "scheme": details,
                     "answers": answers,
                 },
                 allow_unicode=True,
@@ -480,16 +566,13 @@ def test_errors_are_shown_announced_and_block_saving(page: Any) -> None:
         "Enter the name of the scheme",
         "Enter the organisation",
         "Enter the date of this assessment",
-        "R4: give the reason why the item does not apply to this scheme",
+        "R4: give the reason why the item does not apply",
     ]
     reason = page.locator("#R4-reason")
     assert reason.get_attribute("aria-invalid") == "true"
     described = reason.get_attribute("aria-describedby") or ""
     message = page.locator(f"#{described.split()[0]}")
-    assert (
-        message.text_content()
-        == "Error: R4: give the reason why the item does not apply to this scheme"
-    )
+    assert message.text_content() == "Error: R4: give the reason why the item does not apply"
     links.nth(3).click()
     assert page.evaluate("document.activeElement.id") == "R4-reason"
     # Putting it right clears the message as the user types.
@@ -510,13 +593,19 @@ def test_not_yet_due_after_the_first_cycle_is_refused(page: Any) -> None:
             "first_cycle_ends": "2025-05-01",
         },
     )
-    fill_answers(page, {"S3": {"rating": "not-yet-due"}})
+    fill_answers(page, {"S4": {"rating": "not-yet-due", "reason": "Review in May"}})
     page.click("#gb-save")
     assert page.locator("#gb-errors a").all_text_contents() == [
-        "S3: not yet due is only for a scheme that has not finished its first cycle, but the "
-        "first cycle ended on or before the date of this assessment"
+        "S4: not yet due is only for a scheme whose first full cycle ends after the date of "
+        "this assessment: give that date, or choose another rating"
     ]
-    assert "gb-item--error" in (page.get_attribute("#item-S3", "class") or "")
+    assert "gb-item--error" in (page.get_attribute("#item-S4", "class") or "")
+    # A reason is needed too (framework 1.1), and a month is enough where it is surely later.
+    page.fill("#scheme-first_cycle_ends", "July 2025")
+    page.fill("#S4-reason", "")
+    assert page.locator("#gb-errors a").all_text_contents() == [
+        "S4: say under Reason what will be done, and when"
+    ]
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -524,11 +613,24 @@ def test_not_yet_due_after_the_first_cycle_is_refused(page: Any) -> None:
 
 @pytest.mark.browser
 def test_a_saved_file_loads_back(page: Any, tmp_path: Path) -> None:
-    fill_scheme(page, {"name": "Loop", "organisation": "Org", "assessed_on": "2025-03-04"})
+    fill_scheme(
+        page,
+        {
+            "name": "Loop",
+            "organisation": "Org",
+            "assessed_on": "2005-03-04",  # saved as typed: already the normal form
+            "first_cycle_ends": "2005-09",
+        },
+    )
+    page.check("#redflag-compulsory")
     answers = {
-        "A1": {"rating": "strong", "evidence": ["One", "Two: 'three'"], "note": 'a "quote"\nline'},
+        "A1": {
+            "rating": "strong",
+            "evidence": ["document: One", "record: Two: 'three'"],
+            "note": 'a "quote"\nline',
+        },
         "R4": {"rating": "n/a", "reason": "None"},
-        "S4": {"rating": "not-yet-due"},
+        "S4": {"rating": "not-yet-due", "reason": "Review after September"},
     }
     fill_answers(page, answers)
     saved = save(page, tmp_path)
@@ -539,6 +641,7 @@ def test_a_saved_file_loads_back(page: Any, tmp_path: Path) -> None:
     assert page.text_content("#gb-load-status") == f"Loaded the answers from {saved.name}."
     assert page.evaluate("JSON.stringify(window.guidebuildForm.collect())") == before
     assert page.is_checked("#R4-rating-na")
+    assert page.is_checked("#redflag-compulsory")
 
 
 @pytest.mark.browser
@@ -562,7 +665,7 @@ def test_a_file_for_another_framework_is_refused_and_changes_nothing(
     other.write_text("framework: mentoring-schemes@0.9\nscheme:\n  name: x\n", encoding="utf-8")
     page.set_input_files("#gb-load-file", str(other))
     page.wait_for_function("document.getElementById('gb-load-status').textContent !== ''")
-    assert "not mentoring-schemes@1.0" in page.text_content("#gb-load-status")
+    assert "not mentoring-schemes@1.1" in page.text_content("#gb-load-status")
     assert page.is_checked("#A1-rating-weak")
 
 
@@ -626,7 +729,8 @@ def test_live_region_summarises_changes(page: Any) -> None:
 # --- the checklist appendix in the guidance (guidebuild.sphinxext.checklist) ----------------
 # These build a tiny project with Sphinx: no browser.
 
-APPENDIX_FRAMEWORK = """\
+APPENDIX_FRAMEWORK = with_rules(
+    """\
 id: tiny
 version: "1.0"
 title: Tiny framework
@@ -655,6 +759,7 @@ domains:
         action: Link up.
         recommendations: [first-thing]
 """
+)
 
 APPENDIX = """\
 Appendix

@@ -17,7 +17,6 @@ from pypdf import PdfReader
 
 from guidebuild.errors import BuildError
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import SCHEME_FIELDS
 from guidebuild.forms.fonts import FIELD_FONT_FAMILY
 from guidebuild.forms.pdf_form import MAX_BYTES, write_pdf_form
 from guidebuild.framework.loader import Catalogue
@@ -57,7 +56,8 @@ def fields(reader: PdfReader) -> dict[str, Any]:
 
 
 def expected_fields(framework: Framework) -> set[str]:
-    names = {"framework"} | {f"scheme_{field.key}" for field in SCHEME_FIELDS}
+    names = {"framework"} | {f"scheme_{field.key}" for field in framework.details}
+    names |= {f"redflag_{flag.id}" for flag in framework.red_flags}
     for item_id, item in framework.items.items():
         names |= {f"{item_id}_rating", f"{item_id}_evidence", f"{item_id}_note"}
         if item.allows:
@@ -66,8 +66,8 @@ def expected_fields(framework: Framework) -> set[str]:
 
 
 def test_name_size_and_pages(form: Path, reader: PdfReader) -> None:
-    assert form.name == "mentoring-schemes-1.0-checklist.pdf"
-    assert form.stat().st_size <= MAX_BYTES == 200 * 1024
+    assert form.name == "mentoring-schemes-1.1-checklist.pdf"
+    assert form.stat().st_size <= MAX_BYTES == 300 * 1024
     for page in reader.pages:
         assert [round(float(v)) for v in page.mediabox] == [0, 0, 595, 842]  # A4
 
@@ -89,11 +89,14 @@ def test_ratings_are_choices_with_exact_export_values(
         assert exports == ["", *(rating.value for rating in item.ratings)]
         assert field.get("/V") == ""
     r4 = [str(option[0]) for option in fields["R4_rating"]["/Opt"]]
-    s2 = [str(option[0]) for option in fields["S2_rating"]["/Opt"]]
+    s4 = [str(option[0]) for option in fields["S4_rating"]["/Opt"]]
     a1 = [str(option[0]) for option in fields["A1_rating"]["/Opt"]]
     assert r4[-1] == "n/a"
-    assert s2[-1] == "not-yet-due"
-    assert a1[-1] == "strong"
+    assert s4[-1] == "not-yet-due"
+    assert a1[-2:] == ["practised", "not-known"]
+    for flag in framework.red_flags:
+        options = [str(o[0]) for o in fields[f"redflag_{flag.id}"]["/Opt"]]
+        assert options == ["", "yes", "no"]
 
 
 def test_text_fields(framework: Framework, fields: dict[str, Any]) -> None:
@@ -107,7 +110,7 @@ def test_framework_is_recorded_read_only(
     framework: Framework, fields: dict[str, Any], reader: PdfReader
 ) -> None:
     field = fields["framework"]
-    assert field["/V"] == framework.key == "mentoring-schemes@1.0"
+    assert field["/V"] == framework.key == "mentoring-schemes@1.1"
     assert int(field["/Ff"]) & READ_ONLY
     assert reader.metadata is not None
     assert reader.metadata["/GuidebuildFramework"] == framework.key
@@ -137,7 +140,7 @@ def test_pdf_ua(reader: PdfReader) -> None:
     assert 'pdfuaid:part="1"' in metadata
     assert reader.metadata is not None
     assert reader.metadata.title == (
-        "Self-assessment framework for formal mentoring schemes for doctors: checklist, version 1.0"
+        "Self-assessment framework for formal mentoring schemes for doctors: checklist, version 1.1"
     )
 
 
@@ -154,7 +157,7 @@ def test_fields_use_the_small_font(reader: PdfReader, form: Path) -> None:
     assert len(font["/Widths"]) == 224
     assert len(font["/FontDescriptor"]["/FontFile2"].get_data()) < 40_000
     for page in reader.pages:
-        for widget in page["/Annots"]:
+        for widget in page.get("/Annots", []):
             appearance = str(widget.get_object()["/DA"])
             assert re.fullmatch(r"/GBFormSans 12 Tf [\d.]+ [\d.]+ [\d.]+ rg", appearance)
 
@@ -224,7 +227,7 @@ BAD_PDFS: dict[str, list[str]] = {
     ],
     "other-version.pdf": [
         "field framework (page 1): framework mentoring-schemes@2.0 is not known; known "
-        "frameworks: mentoring-schemes@1.0"
+        "frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
     ],
     "changed-framework.pdf": [
         "field framework (page 1): the form says 'mentoring-schemes@0.9' but the document "
@@ -241,11 +244,15 @@ BAD_PDFS: dict[str, list[str]] = {
         "field R4_rating (page 5): R4 does not allow not-yet-due; it takes absent, weak, "
         "adequate, strong, n/a",
     ],
-    "bad-date.pdf": [
-        "field scheme_assessed_on (page 1): scheme.assessed_on must be a date written "
-        "YYYY-MM-DD, not text '31/03/2025'"
-    ],
 }
+
+
+def test_a_date_typed_as_people_type_it_reads(tmp_path: Path) -> None:
+    """31/03/2025 was refused when dates had to be YYYY-MM-DD; it is read day first now."""
+    from guidebuild.answers import read_answers
+
+    answers, _ = read_answers(FIXTURES / "bad-date.pdf", Catalogue(CHECKLISTS))
+    assert answers.scheme.as_dict()["assessed_on"] == "2025-03-31"
 
 
 @pytest.mark.parametrize("name", BAD_PDFS)

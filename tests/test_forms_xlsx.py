@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 from guidebuild.answers import read_answers
 from guidebuild.cli import main
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import SCHEME_FIELDS
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework
 from tests.conftest import assert_refused
@@ -46,18 +45,21 @@ def book(book_path: Path) -> Any:
 
 
 def test_sheets(book_path: Path, book: Any) -> None:
-    assert book_path.name == "mentoring-schemes-1.0-checklist.xlsx"
-    assert book.sheetnames == ["How to fill in", "Scheme details", "Items", "Action plan"]
+    assert book_path.name == "mentoring-schemes-1.1-checklist.xlsx"
+    assert book.sheetnames == ["How to fill in", "Scheme details", "Items", "Scores", "Action plan"]
     assert book.active.title == "How to fill in"
 
 
 def test_items_sheet(framework: Framework, book: Any) -> None:
     sheet = book["Items"]
     header = [cell.value for cell in sheet[1]]
-    assert header == [
-        "ID", "Domain", "Question", "Must meet", "Weak looks like", "Adequate looks like",
-        "Strong looks like", "Allowed ratings", "Rating", "Evidence", "Note", "Reason",
+    assert header[:15] == [
+        "ID", "Domain", "Question", "Must meet", "Absent looks like", "Weak looks like",
+        "Adequate looks like", "Strong looks like", "Allowed ratings", "Rating", "Evidence",
+        "Note", "Reason", "Counts as", "Score",
     ]  # fmt: skip
+    # The rest are hidden: the parts of the sums the Scores sheet adds up.
+    assert all(sheet.column_dimensions[c.column_letter].hidden for c in sheet[1][15:])
     assert sheet.freeze_panes == "B2"
     assert all(cell.font.bold for cell in sheet[1])
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
@@ -65,11 +67,13 @@ def test_items_sheet(framework: Framework, book: Any) -> None:
     a1 = rows[0]
     item = framework.items["A1"]
     assert a1[1] == framework.domain_of("A1").title
-    assert a1[2:8] == (
-        item.question, "must meet", item.descriptors.weak, item.descriptors.adequate,
-        item.descriptors.strong, "absent, weak, adequate, strong",
+    assert a1[2:9] == (
+        item.question, "must meet", item.descriptors.absent, item.descriptors.weak,
+        item.descriptors.adequate, item.descriptors.strong,
+        "absent, weak, adequate, strong, practised, not-known",
     )  # fmt: skip
-    assert a1[8:] == (None, None, None, None)
+    assert a1[9:13] == (None, None, None, None)
+    assert str(a1[13]).startswith("=IF(") and str(a1[14]).startswith("=IF(")
     assert sheet.column_dimensions["C"].width == 45
     assert sheet["C2"].alignment.wrap_text
     assert sheet.row_dimensions[2].height > 30  # tall enough for the wrapped descriptors
@@ -83,23 +87,31 @@ def test_rating_dropdowns_offer_only_each_items_ratings(framework: Framework, bo
         assert validation.showErrorMessage
         for cell_range in validation.sqref.ranges:
             for row in range(cell_range.min_row, cell_range.max_row + 1):
-                assert cell_range.min_col == cell_range.max_col == 9  # column I, Rating
+                assert cell_range.min_col == cell_range.max_col == 10  # column J, Rating
                 lists[str(sheet.cell(row=row, column=1).value)] = validation.formula1
     assert lists == {
         item_id: '"' + ",".join(r.value for r in item.ratings) + '"'
         for item_id, item in framework.items.items()
     }
-    assert lists["R4"] == '"absent,weak,adequate,strong,n/a"'
-    assert lists["S2"] == '"absent,weak,adequate,strong,not-yet-due"'
+    assert lists["R4"] == '"absent,weak,adequate,strong,practised,not-known,n/a"'
+    assert lists["S4"] == '"absent,weak,adequate,strong,practised,not-known,not-yet-due"'
 
 
 def test_scheme_details_and_framework(framework: Framework, book: Any) -> None:
     sheet = book["Scheme details"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("Detail", "Value", "Help")
-    assert rows[1][:2] == ("Framework", "mentoring-schemes@1.0")
+    assert rows[0] == ("Detail", "Value", "Help", "Key")
+    assert rows[1][:2] == ("Framework", framework.key)
     labels = [row[0] for row in rows[2:]]
-    assert labels == [f.label + (" (required)" if f.required else "") for f in SCHEME_FIELDS]
+    count = len(framework.details)
+    assert labels[:count] == [
+        f.label + (" (required)" if f.required else "") for f in framework.details
+    ]
+    assert labels[count:] == [f"Red flag: {flag.text}" for flag in framework.red_flags]
+    assert [row[3] for row in rows[2:]] == [f.key for f in framework.details] + [
+        f"redflag_{flag.id}" for flag in framework.red_flags
+    ]
+    assert sheet.column_dimensions["D"].hidden
     assert sheet["B7"].number_format == "yyyy-mm-dd"  # the date of the assessment
     properties = {prop.name: prop.value for prop in book.custom_doc_props}
     assert properties == {"guidebuild-framework": framework.key}
@@ -108,44 +120,19 @@ def test_scheme_details_and_framework(framework: Framework, book: Any) -> None:
 def test_action_plan(framework: Framework, book: Any) -> None:
     sheet = book["Action plan"]
     assert [cell.value for cell in sheet[1]] == [
-        "ID", "Item", "Action", "Owner", "Deadline", "RAG",
+        "ID", "Item", "Action", "Owner", "Deadline", "Rated", "Counts as", "RAG",
     ]  # fmt: skip
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in rows] == list(framework.items)
     a1 = rows[0]
     assert a1[2] == framework.items["A1"].action
-    assert str(a1[5]).startswith("=IF(")  # worked out by the spreadsheet from the rating
+    assert str(a1[7]).startswith("=IF(")  # worked out by the spreadsheet from the rating
     assert len(sheet.conditional_formatting) == 1
 
 
 def test_reproducible_with_an_epoch(framework: Framework, book_path: Path, tmp_path: Path) -> None:
     again = write_checklists(framework, tmp_path, ["xlsx"], epoch=EPOCH)[0]
     assert again.read_bytes() == book_path.read_bytes()
-
-
-def test_rag_formulas_follow_the_scoring_rules(framework: Framework, book_path: Path) -> None:
-    """Evaluate the RAG formulas the way a spreadsheet would, for each kind of answer."""
-    import re
-
-    book = load_workbook(book_path)
-    formulas = {row[0].value: row[5].value for row in book["Action plan"].iter_rows(min_row=2)}
-
-    def rag(item_id: str, rating: str, evidence: str) -> str:
-        formula = str(formulas[item_id])[1:]
-        formula = re.sub(r"'Items'!I\d+", f'"{rating}"', formula)
-        formula = re.sub(r"'Items'!J\d+", f'"{evidence}"', formula)
-        python = formula.replace("IF(", "_if(").replace("OR(", "_or(").replace("=", "==")
-        return str(eval(python, {"_if": lambda c, a, b: a if c else b, "_or": lambda *a: any(a)}))  # noqa: S307
-
-    assert rag("A2", "", "") == "red"  # unanswered counts as absent
-    assert rag("A2", "weak", "x") == "amber"
-    assert rag("A2", "adequate", "") == "amber"  # capped for lack of evidence
-    assert rag("A2", "strong", "x") == "green"
-    assert rag("A1", "weak", "x") == "red"  # must meet, below adequate
-    assert rag("A1", "adequate", "") == "red"
-    assert rag("A1", "adequate", "x") == "green"
-    assert rag("R4", "n/a", "") == "n/a"
-    assert rag("S2", "not-yet-due", "") == "n/a"
 
 
 def test_opens_cleanly_in_libreoffice(
@@ -157,7 +144,7 @@ def test_opens_cleanly_in_libreoffice(
     assert soffice, "LibreOffice Calc is needed (Debian: libreoffice-calc-nogui)"
     data = {
         "scheme": {"name": "Calc", "organisation": "Trust", "assessed_on": "2025-04-30"},
-        "answers": {"A1": {"rating": "adequate", "evidence": ["One", "Two"]},
+        "answers": {"A1": {"rating": "adequate", "evidence": ["document: One", "record: Two"]},
                     "R4": {"rating": "n/a", "reason": "None near"}},
     }  # fmt: skip
     filled = tmp_path / "filled.xlsx"
@@ -174,7 +161,7 @@ def test_opens_cleanly_in_libreoffice(
     assert after.answers == before.answers
     assert after.scheme == before.scheme
     computed = load_workbook(out / "filled.xlsx", data_only=True)["Action plan"]
-    assert [row[5].value for row in computed.iter_rows(min_row=2, max_row=3)] == ["green", "red"]
+    assert [row[7].value for row in computed.iter_rows(min_row=2, max_row=3)] == ["green", "red"]
 
 
 # -- bad workbooks ---------------------------------------------------------------------------
@@ -202,7 +189,7 @@ BAD_BOOKS: dict[str, list[str]] = {
     ],
     "other-version.xlsx": [
         "sheet 'Scheme details', cell B2: framework mentoring-schemes@2.0 is not known; "
-        "known frameworks: mentoring-schemes@1.0"
+        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
     ],
     "changed-framework.xlsx": [
         "sheet 'Scheme details', cell B2: the workbook says 'mentoring-schemes@0.9' but its "
@@ -210,8 +197,9 @@ BAD_BOOKS: dict[str, list[str]] = {
         "been changed; fill in a fresh copy of the checklist"
     ],
     "bad-values.xlsx": [
-        "sheet 'Scheme details', cell B7: scheme.assessed_on must be a date written "
-        "YYYY-MM-DD, not text 'last Tuesday'",
+        "sheet 'Scheme details', cell B7: scheme.assessed_on must be a date, for example "
+        "14 February 2005, 14/02/2005, 2005-02-14, or a month: February 2005, 2005-02; not "
+        "text 'last Tuesday'",
         "sheet 'Items', cell I2: A1: rating must be one of absent, weak, adequate, strong, "
         "not text 'excellent'",
         "sheet 'Items', cell I3: S2 does not allow n/a; it takes absent, weak, adequate, "
@@ -245,20 +233,21 @@ def test_every_problem_names_its_cell(book_path: Path, tmp_path: Path) -> None:
     details["B4"] = "Trust"
     details["B7"] = "2025-04-30"  # typed as text: read as the ISO date it is
     items = workbook["Items"]
-    items["A40"], items["I40"] = "Z9", "weak"
-    items["A41"], items["I41"] = "a1", "weak"
-    items["I2"], items["J2"] = "Adequate", 2024  # case and a number as evidence are fine
+    items["A40"], items["J40"] = "Z9", "weak"
+    items["A41"], items["J41"] = "a1", "weak"
+    items["J2"], items["K2"] = "Adequate", "Document: 2024 handbook"  # case is fine
     actions = workbook["Action plan"]
     actions["E2"] = "next spring"
     path = tmp_path / "filled.xlsx"
     workbook.save(path)
     result = CliRunner().invoke(main, ["assess", "--frameworks", str(CHECKLISTS), str(path)])
-    items_hint = "mentoring-schemes@1.0 has items A1 to R4"
+    items_hint = "mentoring-schemes@1.1 has items A1 to R4"
     assert result.stderr.splitlines() == [
         f"Error: {path}: 4 problems",
         f"  {path}: sheet 'Scheme details', cell B3: scheme is missing 'name'",
-        f"  {path}: sheet 'Action plan', cell E2: A1.due must be a date written YYYY-MM-DD, "
-        "not text 'next spring'",
+        f"  {path}: sheet 'Action plan', cell E2: A1.due must be a date, for example 14 "
+        "February 2005, 14/02/2005, 2005-02-14, or a month: February 2005, 2005-02; not text "
+        "'next spring'",
         f"  {path}: sheet 'Items', cell A40: unknown item 'Z9'; {items_hint}",
         f"  {path}: sheet 'Items', cell A41: unknown item 'a1' (did you mean 'A1'?); {items_hint}",
     ]

@@ -34,12 +34,15 @@ def template(framework: Framework) -> str:
 
 def test_written_with_its_name_and_the_build_date(framework: Framework, tmp_path: Path) -> None:
     path = write_checklists(framework, tmp_path, ["yaml"], epoch=1_735_689_600)[0]
-    assert path.name == "mentoring-schemes-1.0-checklist.yaml"
+    assert path.name == "mentoring-schemes-1.1-checklist.yaml"
     assert path.read_text(encoding="utf-8") == render_yaml_template(framework, DAY)
 
 
-def test_untouched_template_assesses_without_error(framework: Framework, tmp_path: Path) -> None:
+def test_template_with_its_details_filled_assesses(framework: Framework, tmp_path: Path) -> None:
+    """Untouched, it is refused for its placeholders (tests/test_framework_1_1.py); with
+    the details filled in and no answer, every item counts as absent."""
     path = write_checklists(framework, tmp_path, ["yaml"])[0]
+    path.write_text(_fill(path.read_text(encoding="utf-8"), {}), encoding="utf-8")
     answers, _ = read_answers(path, Catalogue(CHECKLISTS))
     assert answers.framework_key == framework.key
     assert answers.answers == {}  # every item unanswered: each counts as absent
@@ -54,19 +57,26 @@ def test_every_item_with_its_question_and_allowed_ratings(
     framework: Framework, template: str
 ) -> None:
     data = load_text(template, "template.yaml").data
-    assert data["framework"] == "mentoring-schemes@1.0"
+    assert data["framework"] == "mentoring-schemes@1.1"
     assert list(data["answers"]) == list(framework.items)
     for item_id, item in framework.items.items():
         block = template.split(f"\n  {item_id}:\n", maxsplit=1)[0].rsplit("\n\n", 1)[-1]
         flat = " ".join(line.lstrip(" #") for line in block.splitlines())
         assert " ".join(item.question.split()) in " ".join(flat.split()), item_id
         assert f"Rating: {' | '.join(r.value for r in item.ratings)}" in block
-        for text in (item.descriptors.weak, item.descriptors.adequate, item.descriptors.strong):
+        levels = item.descriptors
+        for text in (levels.absent, levels.weak, levels.adequate, levels.strong):
             assert " ".join(text.split()) in " ".join(flat.split())
+        if item.essential:
+            assert "Adequate needs all of: " + "; ".join(item.essential) in " ".join(flat.split())
         keys = set(data["answers"][item_id])
         assert keys == ({"rating", "evidence", "note"} | ({"reason"} if item.allows else set()))
-    assert "Rating: absent | weak | adequate | strong | n/a\n" in template
-    assert "Rating: absent | weak | adequate | strong | not-yet-due\n" in template
+    assert "Rating: absent | weak | adequate | strong | practised | not-known | n/a\n" in template
+    assert (
+        "Rating: absent | weak | adequate | strong | practised | not-known | not-yet-due\n"
+        in template
+    )
+    assert "\nred_flags: []\n" in template
 
 
 def test_lines_fit_an_editor(template: str) -> None:
@@ -76,10 +86,12 @@ def test_lines_fit_an_editor(template: str) -> None:
 
 def _fill(template: str, answers: dict[str, dict[str, str]]) -> str:
     """Fill in the template as a person would in an editor: after each key's colon."""
-    text = template.replace(
-        'name: "Name of the scheme (replace this)"', 'name: "Filled by Hand"'
-    ).replace(f"assessed_on: {DAY.isoformat()}", "assessed_on: 2025-05-01")
-    text = text.replace("  # first_cycle_ends: YYYY-MM-DD", "  first_cycle_ends: 2025-12-31")
+    text = (
+        template.replace('name: "Name of the scheme (replace this)"', 'name: "Filled by Hand"')
+        .replace('"Organisation (replace this)"', "Test trust")
+        .replace('"Date of this assessment (replace this)"', "1 May 2005")
+        .replace("  # first_cycle_ends:  #", "  first_cycle_ends: December 2005  #")
+    )
     for item_id, answer in answers.items():
         start = text.index(f"\n  {item_id}:\n")
         end = text.find("\n\n", start + 1)
@@ -96,9 +108,9 @@ def test_filled_in_by_hand(framework: Framework, template: str, tmp_path: Path) 
         _fill(
             template,
             {
-                "A1": {"rating": "adequate", "evidence": "Terms of reference"},
+                "A1": {"rating": "adequate", "evidence": '"document: Terms of reference"'},
                 "A2": {"rating": "strong", "note": "No evidence yet"},
-                "S2": {"rating": "not-yet-due", "reason": "First cycle ends in December"},
+                "S4": {"rating": "not-yet-due", "reason": "First cycle ends in December"},
                 "R4": {"rating": "n/a", "reason": "No other scheme in the region"},
             },
         ),
@@ -106,11 +118,12 @@ def test_filled_in_by_hand(framework: Framework, template: str, tmp_path: Path) 
     )
     answers, _ = read_answers(path, Catalogue(CHECKLISTS))
     assert answers.scheme.name == "Filled by Hand"
-    assert answers.scheme.first_cycle_ends == dt.date(2025, 12, 31)
+    assert answers.scheme.first_cycle_ends == dt.date(2005, 12, 1)
+    assert answers.scheme.as_dict()["first_cycle_ends"] == "2005-12"
     assert {item: a.rating for item, a in answers.answers.items()} == {
         "A1": Rating.ADEQUATE,
         "A2": Rating.STRONG,
-        "S2": Rating.NOT_YET_DUE,
+        "S4": Rating.NOT_YET_DUE,
         "R4": Rating.NA,
     }
     assert answers.answers["A1"].evidence == ("Terms of reference",)
@@ -121,4 +134,5 @@ def test_the_scheme_section_explains_itself(template: str) -> None:
     scheme = template.split("\nscheme:\n")[1].split("\nanswers:\n", maxsplit=1)[0]
     assert "# Name of the scheme (required)" in scheme
     assert "# Date of this assessment (required)" in scheme
-    assert "  # started_on: YYYY-MM-DD  # remove the first # to give the date" in scheme
+    assert "  # started_on:  # remove the first # and give the date" in scheme
+    assert "February 2005 if that is all you know" in scheme

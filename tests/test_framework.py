@@ -15,9 +15,12 @@ from guidebuild.framework.loader import Catalogue, load_framework
 from guidebuild.framework.model import Rating
 from guidebuild.framework.schema import scheme_schema
 from guidebuild.yamlsafe import load_path
+from tests.frameworks import with_rules
 
 CHECKLISTS = Path(__file__).resolve().parent.parent / "checklists"
-FRAMEWORK = CHECKLISTS / "mentoring-schemes.yaml"
+FRAMEWORK = CHECKLISTS / "mentoring-schemes@1.0.yaml"
+OLD_EXAMPLES = CHECKLISTS.parent / "tests" / "fixtures" / "examples-1.0"
+"""Version 1.0, kept so that its results still assess (tests/test_framework_1_1.py: 1.1)."""
 
 # The guidance's recommendation IDs, chapter by chapter (the guidance issue defines them).
 RECOMMENDATIONS = [
@@ -155,7 +158,8 @@ def test_cross_check_with_a_set_is_sorted() -> None:
 
 # -- the loader's checks -------------------------------------------------------------------------
 
-GOOD = """\
+GOOD = with_rules(
+    """\
 id: tiny
 version: "1.0"
 title: Tiny
@@ -180,6 +184,7 @@ domains:
         action: Do it.
         recommendations: [define-mentoring]
 """
+)
 
 
 def load_problems(tmp_path: Path, text: str) -> list[str]:
@@ -205,7 +210,8 @@ def test_a_good_framework_loads(tmp_path: Path) -> None:
             "title: Tiny",
             "titel: Tiny",
             "3:1: unknown key 'titel' in the framework (did you mean "
-            "'title'?); expected id, version, title, description, mappings, domains",
+            "'title'?); expected id, version, title, description, subject, keywords, details, "
+            "scale, ...",
         ),
         (
             'version: "1.0"',
@@ -228,7 +234,7 @@ def test_a_good_framework_loads(tmp_path: Path) -> None:
             "descriptors: {weak: w, adequate: a, strong: s}\n        action: Do it.",
             "descriptors: {weak: w, adequat: a, strong: s}\n        action: Do it.",
             "21:32: unknown key 'adequat' in descriptors (did you mean 'adequate'?); "
-            "expected weak, adequate, strong",
+            "expected absent, weak, adequate, strong",
         ),
         (
             "        weight: 1\n",
@@ -254,11 +260,11 @@ def test_core_domains_must_always_be_assessable(tmp_path: Path) -> None:
 
 
 def test_mapping_targets_must_exist(tmp_path: Path) -> None:
-    text = GOOD.replace('version: "1.0"', 'version: "2.0"') + (
-        'mappings:\n  - from: "1.0"\n    items: {A1: A1, OLD: A3}\n'
+    text = GOOD.replace('version: "1.0"', 'version: "2.0"').replace(
+        "domains:\n", 'mappings:\n  - from: "1.0"\n    items: {A1: A1, OLD: A3}\ndomains:\n', 1
     )
     assert load_problems(tmp_path, text) == [
-        "26:26: mapping 'OLD' -> text 'A3': the target must be an item of this version"
+        "6:26: mapping 'OLD' -> text 'A3': the target must be an item of this version"
     ]
 
 
@@ -363,8 +369,11 @@ def test_schema_describes_every_item_and_its_ratings() -> None:
 
 
 def test_examples_conform_to_the_schema_and_bad_files_do_not() -> None:
-    schema = scheme_schema(load_framework(FRAMEWORK))
+    current = scheme_schema(Catalogue(CHECKLISTS).default())
     for path in sorted((CHECKLISTS / "examples").glob("*.yaml")):
+        assert conforms(as_json(load_path(path).data), current), path.name
+    schema = scheme_schema(load_framework(FRAMEWORK))
+    for path in sorted(OLD_EXAMPLES.glob("*.yaml")):
         assert conforms(as_json(load_path(path).data), schema), path.name
     bad_inputs = Path(__file__).resolve().parent / "bad_inputs"
     for name in ("na-without-reason.yaml", "na-not-allowed.yaml", "unknown-item.yaml"):
@@ -374,6 +383,10 @@ def test_examples_conform_to_the_schema_and_bad_files_do_not() -> None:
 def test_examples_read_with_the_framework_they_name() -> None:
     catalogue = Catalogue(CHECKLISTS)
     for path in sorted((CHECKLISTS / "examples").glob("*.yaml")):
+        answers, framework = read_answers(path, catalogue)
+        assert framework.key == "mentoring-schemes@1.1"
+        assert set(answers.answers) == set(framework.items) or path.name == "in-name-only.yaml"
+    for path in sorted(OLD_EXAMPLES.glob("*.yaml")):
         answers, framework = read_answers(path, catalogue)
         assert framework.key == "mentoring-schemes@1.0"
         assert set(answers.answers) <= set(framework.items)

@@ -6,15 +6,14 @@ import pytest
 
 from guidebuild.errors import InputError
 from guidebuild.framework.compare import Change, compare
-from guidebuild.framework.model import Framework, Verdict, VersionMapping
+from guidebuild.framework.model import Verdict, VersionMapping
 from guidebuild.framework.scoring import assess
-from tests.test_scoring import make_answers, make_domain, make_item
+from tests.test_scoring import framework_of, make_answers, make_domain, make_item
 
-V1 = Framework(
+V1 = framework_of(
     "tiny",
     "1.0",
     "Tiny",
-    "",
     (
         make_domain("aims", [make_item("A1"), make_item("A2")], core=True),
         make_domain("meetings", [make_item("F1")]),
@@ -24,8 +23,8 @@ V2_DOMAINS = (
     make_domain("aims", [make_item("A1"), make_item("A3"), make_item("A4")], core=True),
     make_domain("meetings", [make_item("F1")]),
 )
-V2 = Framework(
-    "tiny", "2.0", "Tiny", "", V2_DOMAINS, (VersionMapping("1.0", {"A1": "A1", "A2": "A3"}),)
+V2 = framework_of(
+    "tiny", "2.0", "Tiny", V2_DOMAINS, (VersionMapping("1.0", {"A1": "A1", "A2": "A3"}),)
 )
 
 
@@ -79,7 +78,7 @@ def test_the_mapping_works_backwards_too() -> None:
 
 
 def test_versions_without_a_mapping_are_refused() -> None:
-    v3 = Framework("tiny", "3.0", "Tiny", "", V2_DOMAINS)
+    v3 = framework_of("tiny", "3.0", "Tiny", V2_DOMAINS)
     before = assess(V1, make_answers(V1, {"A1": "weak"}))
     after = assess(v3, make_answers(v3, {"A1": "weak"}))
     with pytest.raises(InputError) as caught:
@@ -91,7 +90,7 @@ def test_versions_without_a_mapping_are_refused() -> None:
 
 
 def test_different_frameworks_are_refused() -> None:
-    other = Framework("other", "1.0", "Other", "", V1.domains)
+    other = framework_of("other", "1.0", "Other", V1.domains)
     before = assess(V1, make_answers(V1, {"A1": "weak"}))
     after = assess(other, make_answers(other, {"A1": "weak"}))
     with pytest.raises(InputError, match=r"uses framework tiny@1\.0"):

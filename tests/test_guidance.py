@@ -114,7 +114,10 @@ def test_key_facts_of_the_brief_are_present(guidance: Path) -> None:
 
 def test_pdf_length_is_in_the_expected_range(guidance: Path) -> None:
     pages = len(PdfReader(guidance / "_build" / "pdf" / "mentoring-for-doctors.pdf").pages)
-    assert 15 <= pages <= 32, pages
+    # 30 recommendations and the front matter of 2004 (cover, imprint, two pages of
+    # contents, the Reader Information box, preface) come to about 35 pages; a few either way
+    # is layout, while a runaway layout (a break before every heading) goes far beyond.
+    assert 28 <= pages <= 40, pages
 
 
 def test_guidebuild_check_passes_on_the_guidance(guidance: Path) -> None:

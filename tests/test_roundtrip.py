@@ -61,9 +61,12 @@ def _every_rating(framework: Framework) -> dict[str, Any]:
             rating = Rating.NA
         answer: dict[str, Any] = {"rating": rating.value}
         if index % 3 == 0:
-            answer["evidence"] = [f"Document {index}", f"Record {index}: minutes, 2024"]
+            answer["evidence"] = [
+                f"document: Document {index}",
+                f"record: Record {index}: minutes, 2004",
+            ]
         elif index % 3 == 1:
-            answer["evidence"] = f"Handbook section {index}"
+            answer["evidence"] = f"practice seen: Handbook section {index}"
         if index % 4 == 0:
             answer["note"] = f"Note on {item_id}: reviewed by the lead"
         if not rating.applies:
@@ -108,9 +111,9 @@ def _unicode_and_long_text(framework: Framework) -> dict[str, Any]:
             ids[0]: {
                 "rating": "strong",
                 "evidence": [
-                    "Terms of reference (v2, 2024) \u2013 section \u201cAims\u201d",
-                    "https://example.org/mentoring?id=1&view=full",
-                    "Évaluation externe, Zoë Brontë",
+                    "document: Terms of reference (v2, 2004) \u2013 section \u201cAims\u201d",
+                    "record: https://example.org/mentoring?id=1&view=full",
+                    "Practice seen: Évaluation externe, Zoë Brontë",
                 ],
                 "note": "Reviewed in March.\nNext review: March 2026.",
             },
@@ -130,7 +133,10 @@ def _empty(framework: Framework) -> dict[str, Any]:
 def _example(path: Path) -> Callable[[Framework], dict[str, Any]]:
     def load(framework: Framework) -> dict[str, Any]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return {"scheme": data["scheme"], "answers": data.get("answers") or {}}
+        loaded = {"scheme": data["scheme"], "answers": data.get("answers") or {}}
+        if data.get("red_flags"):
+            loaded["red_flags"] = data["red_flags"]
+        return loaded
 
     return load
 
@@ -169,6 +175,7 @@ def _summary(assessment: Assessment) -> dict[str, Any]:
 def assert_same(got: Answers, expected: Answers, framework: Framework) -> None:
     assert got.framework_key == expected.framework_key
     assert got.scheme == expected.scheme
+    assert got.red_flags == expected.red_flags
     assert dict(got.answers) == dict(expected.answers)
     assert _summary(assess(framework, got)) == _summary(assess(framework, expected))
 
@@ -193,7 +200,8 @@ def test_pdf_filled_by_an_outside_client_reads_back_the_same(
     data = ANSWER_SETS[answer_set](framework)
     expected = _reference(framework, data, tmp_path)
     filled = tmp_path / f"filled-by-{client}.pdf"
-    PDF_CLIENTS[client](forms["pdf"], clients.pdf_values(data["scheme"], data["answers"]), filled)
+    values = clients.pdf_values(data["scheme"], data["answers"], data.get("red_flags"))
+    PDF_CLIENTS[client](forms["pdf"], values, filled)
     got, _ = read_answers(filled, Catalogue(CHECKLISTS))
     assert_same(got, expected, framework)
 
@@ -205,7 +213,9 @@ def test_workbook_filled_with_openpyxl_reads_back_the_same(
     data = ANSWER_SETS[answer_set](framework)
     expected = _reference(framework, data, tmp_path)
     filled = tmp_path / "filled.xlsx"
-    clients.fill_workbook(forms["xlsx"], data["scheme"], data["answers"], filled)
+    clients.fill_workbook(
+        forms["xlsx"], data["scheme"], data["answers"], filled, data.get("red_flags")
+    )
     got, _ = read_answers(filled, Catalogue(CHECKLISTS))
     assert_same(got, expected, framework)
 
@@ -230,13 +240,14 @@ def test_assess_gives_the_same_report_for_every_format(
     framework: Framework, forms: dict[str, Path], tmp_path: Path
 ) -> None:
     """The command itself, by content: the files are named without their real extension."""
-    data = _example(CHECKLISTS / "examples" / "new-scheme.yaml")(framework)
+    data = _example(CHECKLISTS / "examples" / "remediation.yaml")(framework)
     typed = tmp_path / "typed.yaml"
     typed.write_text(_yaml_text(framework, data), encoding="utf-8")
     pdf = tmp_path / "form-from-pdfjs.dat"
-    clients.fill_pdfjs(forms["pdf"], clients.pdf_values(data["scheme"], data["answers"]), pdf)
+    values = clients.pdf_values(data["scheme"], data["answers"], data["red_flags"])
+    clients.fill_pdfjs(forms["pdf"], values, pdf)
     book = tmp_path / "workbook.txt"
-    clients.fill_workbook(forms["xlsx"], data["scheme"], data["answers"], book)
+    clients.fill_workbook(forms["xlsx"], data["scheme"], data["answers"], book, data["red_flags"])
     reports = []
     for path in (typed, pdf, book):
         result = CliRunner().invoke(
@@ -278,10 +289,10 @@ def test_checklist_command_writes_every_format(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     names = sorted(path.name for path in out.iterdir())
-    assert names == sorted(f"mentoring-schemes-1.0-checklist.{fmt}" for fmt in FORMATS)
+    assert names == sorted(f"mentoring-schemes-1.1-checklist.{fmt}" for fmt in FORMATS)
     listed = result.stdout.splitlines()
     assert [line.split(" (")[0] for line in listed] == [
-        str(out / f"mentoring-schemes-1.0-checklist.{fmt}") for fmt in FORMATS
+        str(out / f"mentoring-schemes-1.1-checklist.{fmt}") for fmt in FORMATS
     ]
     assert all(line.endswith(" KB)") for line in listed)
 
@@ -306,8 +317,8 @@ def test_checklist_command_some_formats(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "mentoring-schemes-1.0-checklist.xlsx",
-        "mentoring-schemes-1.0-checklist.yaml",
+        "mentoring-schemes-1.1-checklist.xlsx",
+        "mentoring-schemes-1.1-checklist.yaml",
     ]
 
 
@@ -345,7 +356,9 @@ def test_a_failed_writer_leaves_nothing_behind(
     target = tmp_path / checklist_name(framework, "yaml")
     target.write_text("the previous good file\n")
 
-    def broken(framework: Framework, path: Path, epoch: int | None, templates: Any) -> None:
+    def broken(
+        framework: Framework, path: Path, epoch: int | None, templates: Any, contact: Any
+    ) -> None:
         path.write_text("half a file")
         raise RuntimeError("the disk is full")
 
@@ -365,5 +378,5 @@ def test_unknown_format_from_python(framework: Framework, tmp_path: Path) -> Non
 
 def test_file_names(framework: Framework) -> None:
     other = dataclasses.replace(framework, version="2.1")
-    assert checklist_name(framework, "pdf") == "mentoring-schemes-1.0-checklist.pdf"
+    assert checklist_name(framework, "pdf") == "mentoring-schemes-1.1-checklist.pdf"
     assert checklist_name(other, "xlsx") == "mentoring-schemes-2.1-checklist.xlsx"

@@ -6,12 +6,15 @@ never copied from the program's output.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
 from guidebuild.answers.model import Answer, Answers, Format, Scheme
+from guidebuild.framework.loader import load_framework
 from guidebuild.framework.model import (
     Band,
     Descriptors,
@@ -21,6 +24,7 @@ from guidebuild.framework.model import (
     Rag,
     Rating,
     Verdict,
+    VersionMapping,
 )
 from guidebuild.framework.scoring import (
     Assessment,
@@ -33,6 +37,13 @@ from guidebuild.framework.scoring import (
 )
 
 CORE_IDS = ("aims", "mentor-standards", "choice", "success-criteria")
+
+# The rules' numbers come from a framework file: the tests build their small frameworks
+# with framework 1.0's, whose rules the hand-worked figures below follow.
+FRAMEWORK_1_0 = load_framework(
+    Path(__file__).resolve().parents[1] / "checklists" / "mentoring-schemes@1.0.yaml"
+)
+RULES = FRAMEWORK_1_0.rules
 
 # -- helpers shared with test_scoring_properties.py ------------------------------------------
 
@@ -49,15 +60,39 @@ def make_item(item_id: str, *, must: bool = False, allows: Iterable[str] = ()) -
         evidence_hint="",
         action=f"Do {item_id}",
         recommendations=(f"rec-{item_id.lower()}",),
+        ratings=tuple(
+            r for r in RULES.scale.ratings if r.applies or r in {Rating(a) for a in allows}
+        ),
     )
 
 
 def make_domain(domain_id: str, items: Iterable[Item], *, core: bool = False) -> Domain:
-    return Domain(domain_id, f"Domain {domain_id}", core, "", tuple(items))
+    weight = RULES.weights.core_domain if core else RULES.weights.domain
+    return Domain(domain_id, f"Domain {domain_id}", core, "", tuple(items), weight)
+
+
+def framework_of(
+    framework_id: str,
+    version: str,
+    title: str,
+    domains: Iterable[Domain],
+    mappings: Iterable[VersionMapping] = (),
+) -> Framework:
+    """A framework of these domains with framework 1.0's rules, subject and details."""
+    return dataclasses.replace(
+        FRAMEWORK_1_0,
+        id=framework_id,
+        version=version,
+        title=title,
+        description="",
+        domains=tuple(domains),
+        mappings=tuple(mappings),
+        source=None,
+    )
 
 
 def make_framework(*domains: Domain) -> Framework:
-    return Framework("test", "1.0", "Test framework", "", tuple(domains))
+    return framework_of("test", "1.0", "Test framework", domains)
 
 
 def make_answers(
@@ -106,15 +141,24 @@ def rate_all(framework: Framework, default: str, **overrides: str) -> Answers:
 # -- the rating scale and the evidence rule ----------------------------------------------------
 
 
-def test_ratings_score_zero_to_three_and_two_ratings_have_no_score() -> None:
-    assert [r.score for r in Rating] == [0, 1, 2, 3, None, None]
-    assert [r.applies for r in Rating] == [True, True, True, True, False, False]
+def test_framework_1_0_scale_scores_zero_to_three_and_two_ratings_have_no_score() -> None:
+    ratings = RULES.scale.ratings
+    assert [r.value for r in ratings] == [
+        "absent",
+        "weak",
+        "adequate",
+        "strong",
+        "n/a",
+        "not-yet-due",
+    ]
+    assert [RULES.scale.score(r) for r in ratings] == [0, 1, 2, 3, None, None]
+    assert [r.applies for r in ratings] == [True, True, True, True, False, False]
 
 
 @pytest.mark.parametrize("rating", ["adequate", "strong"])
 def test_adequate_or_strong_without_evidence_counts_as_weak_and_is_flagged(rating: str) -> None:
     item = make_item("A1")
-    result = score_item(item, Answer("A1", Rating(rating)))
+    result = score_item(item, Answer("A1", Rating(rating)), RULES)
     assert result.counted_as is Rating.WEAK
     assert result.no_evidence
     assert result.score == 1
@@ -123,13 +167,15 @@ def test_adequate_or_strong_without_evidence_counts_as_weak_and_is_flagged(ratin
 
 @pytest.mark.parametrize("rating", ["absent", "weak"])
 def test_low_ratings_need_no_evidence(rating: str) -> None:
-    result = score_item(make_item("A1"), Answer("A1", Rating(rating)))
+    result = score_item(make_item("A1"), Answer("A1", Rating(rating)), RULES)
     assert result.counted_as is Rating(rating)
     assert not result.no_evidence
 
 
 def test_evidence_keeps_the_rating() -> None:
-    result = score_item(make_item("A1"), Answer("A1", Rating.STRONG, evidence=("Policy v2",)))
+    result = score_item(
+        make_item("A1"), Answer("A1", Rating.STRONG, evidence=("Policy v2",)), RULES
+    )
     assert result.counted_as is Rating.STRONG
     assert not result.no_evidence
 
@@ -222,7 +268,7 @@ def test_not_yet_due_makes_the_domain_and_the_result_provisional() -> None:
     ],
 )
 def test_domain_verdict_thresholds(points: int, ceiling: int, verdict: Verdict) -> None:
-    assert domain_verdict(points, ceiling, must_meet_failed=False) is verdict
+    assert domain_verdict(points, ceiling, RULES, must_meet_failed=False) is verdict
 
 
 @pytest.mark.parametrize(
@@ -232,7 +278,7 @@ def test_domain_verdict_thresholds(points: int, ceiling: int, verdict: Verdict) 
 def test_must_meet_failure_caps_the_domain_at_weak(
     points: int, ceiling: int, verdict: Verdict
 ) -> None:
-    assert domain_verdict(points, ceiling, must_meet_failed=True) is verdict
+    assert domain_verdict(points, ceiling, RULES, must_meet_failed=True) is verdict
 
 
 def test_must_meet_cap_in_a_scored_domain() -> None:
@@ -345,7 +391,7 @@ def test_fail_under_compares_the_exact_percent() -> None:
 
 def test_assess_refuses_answers_for_another_framework() -> None:
     framework = make_framework(make_domain("aims", [make_item("A1")], core=True))
-    other = Framework("test", "2.0", "Other", "", framework.domains)
+    other = framework_of("test", "2.0", "Other", framework.domains)
     with pytest.raises(ValueError, match=r"answers are for test@1\.0, not test@2\.0"):
         assess(other, make_answers(framework, {"A1": "strong"}))
 
@@ -514,5 +560,5 @@ def test_action_plan_rows_rag_and_order() -> None:
 
 def test_rag_is_green_for_adequate_and_none_for_na() -> None:
     item = make_item("R1", allows=["n/a"])
-    assert score_item(item, Answer("R1", Rating.ADEQUATE, evidence=("x",))).rag is Rag.GREEN
-    assert score_item(item, Answer("R1", Rating.NA, reason="y")).rag is None
+    assert score_item(item, Answer("R1", Rating.ADEQUATE, evidence=("x",)), RULES).rag is Rag.GREEN
+    assert score_item(item, Answer("R1", Rating.NA, reason="y"), RULES).rag is None

@@ -23,7 +23,7 @@ from guidebuild.framework.scoring import Assessment, assess
 from tests.test_scoring import make_answers, make_domain, make_framework, make_item
 
 REAL = load_framework(
-    Path(__file__).resolve().parent.parent / "checklists" / "mentoring-schemes.yaml"
+    Path(__file__).resolve().parent.parent / "checklists" / "mentoring-schemes@1.0.yaml"
 )
 SCALE = (Rating.ABSENT, Rating.WEAK, Rating.ADEQUATE, Rating.STRONG)
 

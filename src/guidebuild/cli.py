@@ -33,6 +33,33 @@ _ENVIRONMENT_ERRORS = frozenset(
 """Errors of the machine, not of guidebuild, that any command may meet while writing."""
 
 
+def _environment_message(error: OSError) -> str | None:
+    """What to say of an error of the machine (see above); None for any other error."""
+    import shutil
+
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        # copytree gathers each file's error as (source, target, "[Errno 28] ...").
+        failures = [entry for entry in error.args[0] if len(entry) == 3]
+        if failures and all(_errno_text(str(entry[2])) for entry in failures):
+            _source, target, reason = failures[0]
+            more = f" (and {len(failures) - 1} more files)" if len(failures) > 1 else ""
+            return f"{target}: {_errno_text(str(reason))}{more}"
+        return None
+    if error.errno not in _ENVIRONMENT_ERRORS:
+        return None
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror}"
+
+
+def _errno_text(reason: str) -> str | None:
+    """``No space left on device`` from ``[Errno 28] No space left on device: 'x'``."""
+    for number in _ENVIRONMENT_ERRORS:
+        prefix = f"[Errno {number}] "
+        if reason.startswith(prefix):
+            return reason.removeprefix(prefix).split(": '")[0]
+    return None
+
+
 class _Group(click.Group):
     """A group that reports our errors without a traceback, in one place."""
 
@@ -47,10 +74,10 @@ class _Group(click.Group):
         except OSError as error:
             # A full disk, a folder we may not write, a name too long: the machine's
             # state, not a bug of ours, so a message rather than a traceback.
-            if error.errno not in _ENVIRONMENT_ERRORS:
+            message = _environment_message(error)
+            if message is None:
                 raise
-            where = f"{error.filename}: " if error.filename else ""
-            click.echo(f"Error: {visible(where)}{error.strerror}", err=True)
+            click.echo(f"Error: {visible(message)}", err=True)
             ctx.exit(2)
 
 
@@ -64,7 +91,7 @@ def main() -> None:
     \b
     Examples:
       guidebuild build                 build the site and PDF into _build/
-      guidebuild assess scheme.yaml    score a mentoring scheme
+      guidebuild assess scheme.yaml    score a filled checklist
     """
 
 
@@ -338,12 +365,19 @@ def checklist(
     resources = locate_resources(frameworks, project)
     framework = Catalogue(resources.checklists).default()
     out_dir = out or (project or Path.cwd()) / "_build" / "checklists"
+    contact = None
+    if project is not None and (project / "conf.py").is_file():
+        from guidebuild.project import load_settings
+
+        # The forms tell organisers whom to send the finished form to. (checklist builds
+        # from the project, as build does; only assess never runs conf.py.)
+        contact = load_settings(project).contact or None
     if out is None:
         from guidebuild.build.publish import adopt
 
         adopt(out_dir.parent, ["checklists"])  # so that `build` knows them for its own
     written = write_checklists(
-        framework, out_dir, formats or FORMATS, templates=resources.templates
+        framework, out_dir, formats or FORMATS, templates=resources.templates, contact=contact
     )
     for path in written:
         if not quiet:
@@ -380,7 +414,7 @@ class _FrameworkKey(click.ParamType[tuple[str, str]]):
     ) -> tuple[str, str]:
         framework_id, at, version = str(value).partition("@")
         if not (framework_id and at and version):
-            self.fail(f"write it as id@version, e.g. mentoring-schemes@1.0, not {value!r}")
+            self.fail(f"write it as id@version, e.g. my-checklist@1.0, not {value!r}")
         return framework_id, version
 
 
@@ -468,7 +502,7 @@ def assess(
     jobs: int | None,
     quiet: bool,
 ) -> None:
-    """Score mentoring schemes against the framework and give an action plan.
+    """Score filled checklists against their framework and give an action plan.
 
     FILES are filled checklists (scheme YAML, PDF form or workbook, recognised by their
     content), or folders of them: one result each, and a summary
@@ -537,7 +571,7 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
     \b
     Examples:
       guidebuild schema > scheme.schema.json
-      guidebuild schema --framework mentoring-schemes@1.0
+      guidebuild schema --framework my-checklist@1.0
     """
     import json
 

@@ -105,6 +105,10 @@ class Document:
     """The value: dicts with str keys, lists, str, int, float, bool, None, dates."""
     root: yaml.Node
     """The composed node tree, kept to locate values only when something is wrong."""
+    problems: tuple[Problem, ...] = ()
+    """Problems that left the data usable (a duplicate key keeps its first value), given
+    back only when asked for with ``keep_going``, so that checking the data can list them
+    together with its own problems."""
     _indexes: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -245,15 +249,21 @@ def load_path(path: Path, *, display: str | None = None, max_bytes: int = MAX_BY
     return load_bytes(read_bytes(path, max_bytes=max_bytes, display=name), name)
 
 
-def load_bytes(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> Document:
+def load_bytes(
+    data: bytes, path: str, *, max_bytes: int = MAX_BYTES, keep_going: bool = False
+) -> Document:
     """Check and parse the bytes of a YAML file named ``path`` (used in messages)."""
     if len(data) > max_bytes:
         raise _error(path, _too_large(path, len(data), max_bytes))
-    return load_text(decode_text(data, path), path)
+    return load_text(decode_text(data, path), path, keep_going=keep_going)
 
 
-def load_text(text: str, path: str) -> Document:
-    """Parse one YAML document strictly; raise :class:`InputError` listing every problem."""
+def load_text(text: str, path: str, *, keep_going: bool = False) -> Document:
+    """Parse one YAML document strictly; raise :class:`InputError` listing every problem.
+
+    With ``keep_going``, problems that leave the data usable (duplicate keys) are not
+    raised but returned in :attr:`Document.problems`, for the caller to report with its own.
+    """
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -278,9 +288,13 @@ def load_text(text: str, path: str) -> Document:
         raise _error(path, Problem(path, "file is empty: it holds no YAML document"))
     builder = _Builder(path)
     data = builder.build(root, 0)
-    if builder.problems:
-        raise _error(path, *builder.problems)
-    return Document(path, data, root)
+    if builder.problems or (builder.soft and not keep_going):
+        raise _error(path, *sorted(builder.problems + builder.soft, key=_position))
+    return Document(path, data, root, tuple(builder.soft))
+
+
+def _position(problem: Problem) -> tuple[int, int]:
+    return (problem.line or 0, problem.column or 0)
 
 
 def _syntax_problem(path: str, error: yaml.MarkedYAMLError, text: str) -> Problem:
@@ -314,6 +328,8 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.soft: list[Problem] = []
+        """Problems after which the data is still usable."""
         self.seen: set[int] = set()
         self.active: set[int] = set()
         self.aliases = 0
@@ -405,9 +421,9 @@ class _Builder:
             # Keys stay as written: `1.0:` or `on:` must not turn into a number or True.
             key = key_node.value
             if key in first_line:
-                self._report(
-                    key_node, f"duplicate key {key!r} (first written at line {first_line[key]})"
-                )
+                mark = key_node.start_mark
+                message = f"duplicate key {key!r} (first written at line {first_line[key]})"
+                self.soft.append(Problem(self.path, message, mark.line + 1, mark.column + 1))
                 self.build(value_node, depth + 1)
                 continue
             first_line[key] = key_node.start_mark.line + 1
@@ -460,7 +476,8 @@ class Checker:
 
     def __init__(self, document: Located) -> None:
         self.document = document
-        self.problems: list[Problem] = []
+        # Problems the reader found but read past (a duplicate key) come first.
+        self.problems: list[Problem] = list(getattr(document, "problems", ()))
 
     def report(self, keys: Sequence[Key], message: str, *, key: bool = False) -> None:
         """Record a problem at the value (or key) at ``keys``."""

@@ -51,25 +51,32 @@ def detect_format(head: bytes) -> Format:
     return Format.YAML
 
 
-def _read_yaml(data: bytes, path: str) -> Located:
+def _read_yaml(data: bytes, path: str, catalogue: Catalogue) -> Located:
     from guidebuild.yamlsafe import load_bytes
 
-    return load_bytes(data, path)
+    return load_bytes(data, path, keep_going=True)
 
 
-def _read_pdf(data: bytes, path: str) -> Located:
+def _read_pdf(data: bytes, path: str, catalogue: Catalogue) -> Located:
     from guidebuild.answers.pdf import read_pdf_form
 
     return read_pdf_form(data, path)
 
 
-def _read_xlsx(data: bytes, path: str) -> Located:
+def _read_xlsx(data: bytes, path: str, catalogue: Catalogue) -> Located:
     from guidebuild.answers.xlsx import read_workbook
 
-    return read_workbook(data, path)
+    def labels_of(key: str) -> dict[str, str] | None:
+        framework_id, _, version = key.partition("@")
+        framework = catalogue.get(framework_id, version)
+        if framework is None:
+            return None
+        return {field.label.casefold(): field.key for field in framework.details}
+
+    return read_workbook(data, path, labels_of)
 
 
-_READERS: dict[Format, Callable[[bytes, str], Located]] = {
+_READERS: dict[Format, Callable[[bytes, str, Catalogue], Located]] = {
     Format.YAML: _read_yaml,
     Format.PDF: _read_pdf,
     Format.XLSX: _read_xlsx,
@@ -97,4 +104,4 @@ def read_answers(
         )
     from guidebuild.answers.build import build_answers
 
-    return build_answers(reader(data, name), fmt, catalogue)
+    return build_answers(reader(data, name, catalogue), fmt, catalogue)

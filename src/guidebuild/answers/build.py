@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from guidebuild.answers.dates import EXAMPLES, month_end, parse_date
 from guidebuild.answers.model import Answer, Answers, Format, Scheme
 from guidebuild.errors import InputError
 from guidebuild.framework.model import Rating
@@ -19,10 +20,10 @@ from guidebuild.yamlsafe import Checker, did_you_mean, kind
 
 if TYPE_CHECKING:
     from guidebuild.framework.loader import Catalogue
-    from guidebuild.framework.model import Framework, Item
+    from guidebuild.framework.model import EvidenceRules, Framework, Item
     from guidebuild.yamlsafe import Located
 
-TOP_KEYS = ("framework", "scheme", "answers")
+TOP_KEYS = ("framework", "scheme", "red_flags", "answers")
 SCHEME_KEYS = (
     "name",
     "organisation",
@@ -53,7 +54,15 @@ def build_answers(source: Located, fmt: Format, catalogue: Catalogue) -> tuple[A
         what="a scheme file",
     )
     framework = _framework(check, data, catalogue) if "framework" in data else None
-    scheme = _scheme(check, data.get("scheme")) if "scheme" in data else None
+    # The details are the framework's: against a framework that is not known there is
+    # nothing to check them by, and its one problem is the one to put right first.
+    named_unknown = "framework" in data and framework is None
+    scheme = (
+        _scheme(check, data.get("scheme"), framework)
+        if "scheme" in data and not named_unknown
+        else None
+    )
+    red_flags = _red_flags(check, data.get("red_flags"), framework)
     answers: dict[str, Answer] = {}
     raw_answers = data.get("answers")
     if raw_answers is not None and not isinstance(raw_answers, dict):
@@ -63,9 +72,6 @@ def build_answers(source: Located, fmt: Format, catalogue: Catalogue) -> tuple[A
         )
     elif raw_answers:
         ids = list(framework.items) if framework else []
-        cycle_over = bool(
-            scheme and scheme.first_cycle_ends and scheme.first_cycle_ends <= scheme.assessed_on
-        )
         for item_id, raw in raw_answers.items():
             item = framework.item(item_id) if framework else None
             if framework and item is None:
@@ -76,7 +82,7 @@ def build_answers(source: Located, fmt: Format, catalogue: Catalogue) -> tuple[A
                     key=True,
                 )
                 continue
-            answer = _answer(check, item_id, item, raw, cycle_over)
+            answer = _answer(check, item_id, item, raw, scheme, framework)
             if answer is not None:
                 answers[item_id] = answer
     if check.problems or framework is None or scheme is None:
@@ -93,6 +99,7 @@ def build_answers(source: Located, fmt: Format, catalogue: Catalogue) -> tuple[A
             framework_version=framework.version,
             scheme=scheme,
             answers=answers,
+            red_flags=red_flags,
         ),
         framework,
     )
@@ -103,8 +110,9 @@ def _framework(check: Checker, data: dict[str, Any], catalogue: Catalogue) -> Fr
     if not isinstance(value, str) or "@" not in value:
         check.report(
             ("framework",),
-            f"framework must be written as id@version, e.g. mentoring-schemes@1.0, "
-            f"not {kind(value)}",
+            "framework must be written as id@version, e.g. "
+            + (catalogue.keys() or ["my-checklist@1.0"])[0]
+            + f", not {kind(value)}",
         )
         return None
     framework_id, _, version = value.strip().partition("@")
@@ -114,26 +122,88 @@ def _framework(check: Checker, data: dict[str, Any], catalogue: Catalogue) -> Fr
     return framework
 
 
-def _scheme(check: Checker, raw: Any) -> Scheme | None:
+def _red_flags(check: Checker, raw: Any, framework: Framework | None) -> tuple[str, ...]:
+    """The red flags ticked, by ID; each must be one of the framework's."""
+    if raw is None:
+        return ()
+    known = [flag.id for flag in framework.red_flags] if framework else []
+    flags: list[str] = []
+    values = [raw] if isinstance(raw, str) else check.sequence(raw, ("red_flags",))
+    for index, value in enumerate(values):
+        keys: tuple[str | int, ...] = (
+            ("red_flags",) if isinstance(raw, str) else ("red_flags", index)
+        )
+        if framework is not None and not known:
+            check.report(keys, f"{framework.key} has no red flags")
+            break
+        if not isinstance(value, str) or (framework is not None and value.strip() not in known):
+            hint = did_you_mean(value, known) if isinstance(value, str) else ""
+            check.report(
+                keys,
+                f"red flag {kind(value)} is not known{hint}; the red flags are {', '.join(known)}",
+            )
+            continue
+        if value.strip() not in flags:
+            flags.append(value.strip())
+    return tuple(flags)
+
+
+_SCHEME_DATES = ("assessed_on", "started_on", "first_cycle_ends")
+
+
+def _scheme(check: Checker, raw: Any, framework: Framework | None) -> Scheme | None:
     keys = ("scheme",)
-    data = check.mapping(raw, keys, known=SCHEME_KEYS, required=SCHEME_REQUIRED, what="scheme")
+    details = framework.details if framework else ()
+    known = tuple(field.key for field in details) or SCHEME_KEYS
+    required = tuple(f.key for f in details if f.required) or SCHEME_REQUIRED
+    data = check.mapping(raw, keys, known=known, required=required, what="scheme")
     if not data:
         return None
+    placeholders = {field.key: field.placeholder for field in details if field.placeholder}
 
     def text(name: str, *, optional: bool = True) -> str:
         if name not in data:
             return ""
-        return check.text(data[name], (*keys, name), optional=optional)
+        value = check.text(data[name], (*keys, name), optional=optional)
+        if value and placeholders.get(name) == value.strip():
+            check.report(
+                (*keys, name),
+                f"scheme.{name} is still the template's placeholder {value.strip()!r}: "
+                "write in your own",
+            )
+            return ""
+        return value
+
+    month_only: set[str] = set()
 
     def date(name: str) -> dt.date | None:
-        return _date(check, data.get(name), (*keys, name)) if name in data else None
+        if name not in data:
+            return None
+        value = data.get(name)
+        if isinstance(value, str) and placeholders.get(name) == value.strip():
+            check.report(
+                (*keys, name),
+                f"scheme.{name} is still the template's placeholder {value.strip()!r}: "
+                f"write the date, for example {EXAMPLES}",
+            )
+            return None
+        found = _date(check, value, (*keys, name))
+        if found is None:
+            return None
+        if found[1]:
+            month_only.add(name)
+        return found[0]
 
     name = text("name", optional=False)
     organisation = text("organisation", optional=False)
     assessed_on = date("assessed_on")
     started_on = date("started_on")
     first_cycle_ends = date("first_cycle_ends")
-    if started_on and assessed_on and started_on > assessed_on:
+
+    def latest(day: dt.date, key: str) -> dt.date:
+        return month_end(day) if key in month_only else day
+
+    if started_on and assessed_on and started_on > latest(assessed_on, "assessed_on"):
         check.report(
             (*keys, "started_on"),
             f"started_on ({started_on}) is after assessed_on ({assessed_on})",
@@ -154,26 +224,44 @@ def _scheme(check: Checker, raw: Any) -> Scheme | None:
         started_on=started_on,
         first_cycle_ends=first_cycle_ends,
         notes=text("notes"),
+        month_only=frozenset(month_only),
     )
 
 
-def _date(check: Checker, value: Any, keys: tuple[str, ...]) -> dt.date | None:
+def cycle_still_running(scheme: Scheme) -> bool:
+    """Whether the first full cycle surely ends after the assessment: first_cycle_ends is
+    later than assessed_on, even where one of them is only a month."""
+    ends = scheme.first_cycle_ends
+    if ends is None:
+        return False
+    assessed = scheme.assessed_on
+    if "assessed_on" in scheme.month_only:
+        assessed = month_end(assessed)
+    return ends > assessed
+
+
+def _date(check: Checker, value: Any, keys: tuple[str, ...]) -> tuple[dt.date, bool] | None:
+    """A date as ``(day, month_only)``: a YAML date, or text as people type dates."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.date(), False
     if isinstance(value, dt.date):
-        return value
+        return value, False
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
+        found = parse_date(value)
+        if found is not None:
+            return found
     label = ".".join(keys) if keys[0] == "scheme" else f"{keys[-2]}.{keys[-1]}"
-    check.report(keys, f"{label} must be a date written YYYY-MM-DD, not {kind(value)}")
+    check.report(keys, f"{label} must be a date, for example {EXAMPLES}; not {kind(value)}")
     return None
 
 
 def _answer(
-    check: Checker, item_id: str, item: Item | None, raw: Any, cycle_over: bool
+    check: Checker,
+    item_id: str,
+    item: Item | None,
+    raw: Any,
+    scheme: Scheme | None,
+    framework: Framework | None,
 ) -> Answer | None:
     keys = ("answers", item_id)
     if raw is None:
@@ -214,19 +302,14 @@ def _answer(
         check.report((*keys, "rating"), message)
         if rating is None:
             return None
+        scheme = None  # a rating the item does not take: its timing is beside the point
     reason = _optional_text(check, raw, "reason", keys)
-    if rating is Rating.NA and not reason:
-        check.report(
-            (*keys, "rating"), f"{item_id}: n/a needs a reason: say why the item does not apply"
-        )
-    elif rating is Rating.NOT_YET_DUE and cycle_over:
-        check.report(
-            (*keys, "rating"),
-            f"{item_id}: not-yet-due is only for a scheme that has not finished its first "
-            "cycle, but scheme.first_cycle_ends is on or before assessed_on",
-        )
-    evidence = _evidence(check, raw.get("evidence"), (*keys, "evidence"))
-    due = _date(check, raw["due"], (*keys, "due")) if raw.get("due") is not None else None
+    _check_reason_and_timing(check, item_id, rating, reason, scheme, framework)
+    evidence, kinds = _evidence(check, raw.get("evidence"), (*keys, "evidence"), framework)
+    due = None
+    if raw.get("due") is not None:
+        found = _date(check, raw["due"], (*keys, "due"))
+        due = found[0] if found else None
     return Answer(
         item_id,
         rating,
@@ -235,7 +318,45 @@ def _answer(
         reason,
         _optional_text(check, raw, "owner", keys),
         due,
+        kinds,
     )
+
+
+def _check_reason_and_timing(
+    check: Checker,
+    item_id: str,
+    rating: Rating,
+    reason: str,
+    scheme: Scheme | None,
+    framework: Framework | None,
+) -> None:
+    """n/a needs a reason; not-yet-due one too (where the scale says so), and a first cycle
+    that surely ends after the assessment."""
+    where = ("answers", item_id, "rating")
+    scale = framework.rules.scale if framework else None
+    if rating is Rating.NA and not reason:
+        check.report(where, f"{item_id}: n/a needs a reason: say why the item does not apply")
+    if rating is not Rating.NOT_YET_DUE:
+        return
+    if scale is not None and scale.needs(rating, "reason") and not reason:
+        check.report(
+            where, f"{item_id}: not-yet-due needs a reason: say what will be done, and when"
+        )
+    if scheme is None:
+        return
+    if scheme.first_cycle_ends is None:
+        check.report(
+            where,
+            f"{item_id}: not-yet-due is only for a scheme that has not finished its first "
+            "cycle: give scheme.first_cycle_ends, the date the first full cycle ends",
+        )
+    elif not cycle_still_running(scheme):
+        check.report(
+            where,
+            f"{item_id}: not-yet-due is only for a scheme that has not finished its first "
+            f"cycle, but scheme.first_cycle_ends ({scheme.iso('first_cycle_ends')}) is "
+            f"not later than assessed_on ({scheme.iso('assessed_on')})",
+        )
 
 
 def _optional_text(check: Checker, raw: dict[str, Any], name: str, keys: tuple[str, ...]) -> str:
@@ -247,22 +368,70 @@ def _optional_text(check: Checker, raw: dict[str, Any], name: str, keys: tuple[s
     return check.text(value, (*keys, name), optional=True)
 
 
-def _evidence(check: Checker, value: Any, keys: tuple[str, ...]) -> tuple[str, ...]:
+def _evidence(
+    check: Checker, value: Any, keys: tuple[str, ...], framework: Framework | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The evidence lines and, for a framework that names kinds, the kind of each."""
+    rules = framework.rules.evidence if framework and framework.rules.evidence.kinds else None
     if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value.strip(),) if value.strip() else ()
-    if isinstance(value, list):
-        found: list[str] = []
-        for index, entry in enumerate(value):
-            if isinstance(entry, str):
-                if entry.strip():
-                    found.append(entry.strip())
-            else:
-                check.report(
-                    (*keys, index),
-                    f"{keys[1]}: each piece of evidence must be text, not {kind(entry)}",
-                )
-        return tuple(found)
-    check.report(keys, f"{keys[1]}: evidence must be text or a list of texts, not {kind(value)}")
-    return ()
+        return (), ()
+    entries: list[tuple[Any, tuple[str | int, ...]]] = []
+    if isinstance(value, str) or (rules is not None and isinstance(value, dict)):
+        entries.append((value, keys))
+    elif isinstance(value, list):
+        entries.extend((entry, (*keys, index)) for index, entry in enumerate(value))
+    else:
+        check.report(
+            keys, f"{keys[1]}: evidence must be text or a list of texts, not {kind(value)}"
+        )
+        return (), ()
+    found: list[str] = []
+    kinds: list[str] = []
+    for entry, where in entries:
+        line = _evidence_line(check, entry, where, keys[1], rules)
+        if line is not None:
+            found.append(line[0])
+            kinds.extend(line[1:])
+    return tuple(found), tuple(kinds)
+
+
+def _evidence_line(
+    check: Checker,
+    entry: Any,
+    where: tuple[str | int, ...],
+    item_id: str,
+    rules: EvidenceRules | None,
+) -> tuple[str, ...] | None:
+    """One piece of evidence as ``(text,)``, or ``(text, kind)`` where kinds are named;
+    None for an empty one or a problem (reported)."""
+    named: str | None = None
+    text: Any = entry
+    if rules is not None and isinstance(entry, dict) and len(entry) == 1:
+        ((named, text),) = entry.items()  # `- document: Scheme handbook` in YAML
+    if not isinstance(text, str) or not isinstance(named, (str, type(None))):
+        check.report(where, f"{item_id}: each piece of evidence must be text, not {kind(entry)}")
+        return None
+    text = text.strip()
+    if rules is None:
+        return (text,) if text else None
+    if named is None and ":" in text:
+        prefix, _, rest = text.partition(":")
+        if rules.kind(prefix) is not None:
+            named, text = prefix, rest.strip()
+    evidence_kind = rules.kind(named) if named is not None else None
+    if evidence_kind is not None and not text:
+        name = evidence_kind.label
+        check.report(where, f"{item_id}: say what the {name} is, after '{name}:'")
+        return None
+    if not text:
+        return None
+    if evidence_kind is None:
+        labels = [k.label for k in rules.kinds]
+        check.report(
+            where,
+            f"{item_id}: say what kind of evidence this is: start it with "
+            + ", ".join(f"{label}:" for label in labels[:-1])
+            + f' or {labels[-1]}: (for example "{labels[0]}: scheme handbook, section 2")',
+        )
+        return None
+    return (text, evidence_kind.kind)

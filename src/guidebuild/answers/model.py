@@ -33,6 +33,16 @@ class Scheme:
     first_cycle_ends: dt.date | None = None
     """When the first full cycle ends; before then evaluation items may be not-yet-due."""
     notes: str = ""
+    month_only: frozenset[str] = frozenset()
+    """The dates given as a month (``2005-02``): held as the month's first day."""
+
+    def iso(self, name: str) -> str | None:
+        """The date ``name`` as ISO text: ``2005-02-14``, or ``2005-02`` for a month."""
+        value = getattr(self, name)
+        if value is None:
+            return None
+        text: str = value.isoformat()
+        return text[:7] if name in self.month_only else text
 
     def as_dict(self) -> dict[str, str | None]:
         """The scheme details with dates as ISO text, for JSON and CSV."""
@@ -40,12 +50,10 @@ class Scheme:
             "name": self.name,
             "organisation": self.organisation,
             "contact": self.contact,
-            "assessed_on": self.assessed_on.isoformat(),
+            "assessed_on": self.iso("assessed_on"),
             "assessed_by": self.assessed_by,
-            "started_on": self.started_on.isoformat() if self.started_on else None,
-            "first_cycle_ends": (
-                self.first_cycle_ends.isoformat() if self.first_cycle_ends else None
-            ),
+            "started_on": self.iso("started_on"),
+            "first_cycle_ends": self.iso("first_cycle_ends"),
             "notes": self.notes,
         }
 
@@ -66,6 +74,9 @@ class Answer:
     """Who owns the action for this item, if it needs one."""
     due: dt.date | None = None
     """When that action is due."""
+    evidence_kinds: tuple[str, ...] = ()
+    """The kind of each piece of evidence (``document``, ``record``, ``practice``), for a
+    framework that names kinds; empty otherwise."""
 
     @property
     def has_evidence(self) -> bool:
@@ -84,6 +95,8 @@ class Answers:
     scheme: Scheme
     answers: Mapping[str, Answer]
     """Answered items by ID. An item missing here is unanswered and counts as absent."""
+    red_flags: tuple[str, ...] = ()
+    """The framework's red flags the organiser ticked, by ID."""
 
     @property
     def framework_key(self) -> str:

@@ -30,7 +30,6 @@ from guidebuild.errors import InputError, Problem
 from guidebuild.forms.fields import (
     FRAMEWORK_FIELD,
     FRAMEWORK_INFO_KEY,
-    SCHEME_FIELDS,
     evidence_lines,
     item_field_name,
     normalise_newlines,
@@ -376,19 +375,38 @@ def _as_scheme_data(fields: list[_Field], info_key: str | None, path: str) -> Pd
         "scheme": _scheme(values),
         "answers": _answers(values),
     }
+    flags = _red_flags(values)
+    if flags is not None:
+        data["red_flags"] = flags
     return PdfForm(path, data, pages)
 
 
 def _scheme(values: dict[str, str | list[str]]) -> dict[str, Any]:
     """The scheme details that were filled in; an empty one is left out, as in YAML."""
     scheme: dict[str, Any] = {}
-    for scheme_field in SCHEME_FIELDS:
-        value = values.get(scheme_field_name(scheme_field.key))
+    for name, value in values.items():
+        parsed = parse_field_name(name)
+        if parsed is None or parsed[0] != "scheme":
+            continue
+        key = parsed[1]
         if isinstance(value, str) and value.strip():
-            scheme[scheme_field.key] = normalise_newlines(value).strip()
+            scheme[key] = normalise_newlines(value).strip()
         elif isinstance(value, list):
-            scheme[scheme_field.key] = value  # build_answers says what is wrong with it
+            scheme[key] = value  # build_answers says what is wrong with it
     return scheme
+
+
+def _red_flags(values: dict[str, str | list[str]]) -> list[str] | None:
+    """The red flags answered yes; None for a form without red-flag fields."""
+    flags: list[str] | None = None
+    for name, value in values.items():
+        parsed = parse_field_name(name)
+        if parsed is None or parsed[0] != "red_flags":
+            continue
+        flags = flags if flags is not None else []
+        if isinstance(value, str) and value.strip().casefold() == "yes":
+            flags.append(parsed[1])
+    return flags
 
 
 def _answers(values: dict[str, str | list[str]]) -> dict[str, dict[str, Any]]:
@@ -396,7 +414,7 @@ def _answers(values: dict[str, str | list[str]]) -> dict[str, dict[str, Any]]:
     answers: dict[str, dict[str, Any]] = {}
     for name, value in values.items():
         parsed = parse_field_name(name)
-        if parsed is None or parsed[0] == "scheme":
+        if parsed is None or parsed[0] in ("scheme", "red_flags"):
             continue
         item_id, part = parsed
         answer = answers.setdefault(item_id, {})

@@ -15,7 +15,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from guidebuild.forms.fields import (
     DETAILS_SHEET,
     ITEM_READ_HEADERS,
     ITEMS_SHEET,
-    SCHEME_FIELDS,
+    RED_FLAG_PREFIX,
     evidence_lines,
     normalise_newlines,
 )
@@ -41,6 +41,9 @@ MAX_PART = 2 * 1024 * 1024
 are under 40 KB, and a sheet filled with long answers stays well below 1 MB; openpyxl
 scans a whole sheet to size it when the sheet does not say, so this bounds that time."""
 MAX_ROWS = 5000
+_DETAIL_COLUMNS = 8
+"""Scheme details: label, value, help and the hidden key, with room for a column or two
+the user inserted."""
 """More rows than any checklist has: a sheet longer than this is not ours."""
 MAX_COLUMNS = 64
 """Columns read in any sheet: ours have twelve; cells beyond are never looked at."""
@@ -95,8 +98,15 @@ def _fail(path: str, message: str) -> None:
     raise InputError(f"{path}: 1 problem", (Problem(path, message),))
 
 
-def read_workbook(data: bytes, path: str) -> Workbook:
-    """Parse the filled workbook in ``data`` (the file ``path``); raise :class:`InputError`."""
+LabelsOf = Callable[[str], dict[str, str] | None]
+"""Framework ``id@version`` -> its details' labels (case-folded) and keys, or None."""
+
+
+def read_workbook(data: bytes, path: str, labels_of: LabelsOf | None = None) -> Workbook:
+    """Parse the filled workbook in ``data`` (the file ``path``); raise :class:`InputError`.
+
+    A workbook made before the details had a Key column (framework 1.0's) names its
+    details by label only; ``labels_of`` gives the framework's labels for them."""
     if len(data) > MAX_BYTES:
         _fail(path, f"file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
     _check_zip(data, path)
@@ -105,13 +115,13 @@ def read_workbook(data: bytes, path: str) -> Workbook:
     # empty cell (a reader given only values sees None in both).
     formulas = _open(data, path, values=False)
     try:
-        return _read(book, formulas, path)
+        return _read(book, formulas, path, labels_of)
     finally:
         book.close()
         formulas.close()
 
 
-def _read(book: Any, formulas: Any, path: str) -> Workbook:
+def _read(book: Any, formulas: Any, path: str, labels_of: LabelsOf | None) -> Workbook:
     budget = _Budget(path)
     problems: list[Problem] = []
     sheets = {name.casefold(): name for name in book.sheetnames}
@@ -132,7 +142,7 @@ def _read(book: Any, formulas: Any, path: str) -> Workbook:
     cells: dict[tuple[str, ...], Cell] = {}
     data_out: dict[str, Any] = {}
     details = book[sheets[DETAILS_SHEET.casefold()]]
-    framework, scheme = _details(details, cells, budget)
+    framework, scheme, flags = _details(details, cells, budget, labels_of)
     prop = _custom_property(book)
     if framework is None and prop is None:
         _fail(
@@ -150,6 +160,8 @@ def _read(book: Any, formulas: Any, path: str) -> Workbook:
         )
     data_out["framework"] = framework if framework is not None else prop
     data_out["scheme"] = scheme
+    if flags is not None:
+        data_out["red_flags"] = flags
     items = sheets[ITEMS_SHEET.casefold()]
     answers = _items(book[items], formulas[items], cells, budget)
     if ACTIONS_SHEET.casefold() in sheets:
@@ -267,12 +279,20 @@ def _label(value: Any) -> str:
 
 
 def _details(
-    sheet: Any, cells: dict[tuple[str, ...], Cell], budget: _Budget
-) -> tuple[Any, dict[str, Any]]:
-    labels = {field.label.casefold(): field for field in SCHEME_FIELDS}
+    sheet: Any, cells: dict[tuple[str, ...], Cell], budget: _Budget, labels_of: LabelsOf | None
+) -> tuple[Any, dict[str, Any], list[str] | None]:
+    """The framework cell, the scheme details, and the red flags answered yes (None for a
+    workbook without red-flag rows). Each detail's key is in the hidden Key column, found
+    by its header, so the reader needs no framework to know the details."""
     framework: Any = None
     scheme: dict[str, Any] = {}
-    for number, row in budget.rows(sheet, min_row=1, max_col=2):
+    flags: list[str] | None = None
+    key_column: int | None = None
+    for number, row in budget.rows(sheet, min_row=1, max_col=_DETAIL_COLUMNS):
+        if number == 1:
+            found = [i for i, value in enumerate(row) if _label(value) == "key"]
+            key_column = found[0] if found else None
+            continue
         if len(row) < 2:
             continue
         label, raw = _label(row[0]), row[1]
@@ -281,15 +301,26 @@ def _details(
             framework = _plain(raw)
             cells["framework",] = where
             continue
-        field = labels.get(label)
-        if field is None:
+        if key_column is None:
+            known = labels_of(str(framework).strip()) if labels_of and framework else None
+            key = (known or {}).get(label)
+        else:
+            key = _plain(row[key_column]) if len(row) > key_column else None
+        if not isinstance(key, str) or not key.strip() or key.strip().casefold() == "key":
             continue
-        cells["scheme", field.key] = where
+        key = key.strip()
+        if key.startswith(RED_FLAG_PREFIX):
+            flags = flags if flags is not None else []
+            answer = _plain(raw)
+            if isinstance(answer, str) and answer.casefold() == "yes":
+                flags.append(key.removeprefix(RED_FLAG_PREFIX))
+            continue
+        cells["scheme", key] = where
         value = _plain(raw)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        scheme[field.key] = value if field.date else _text(value)
-    return framework, scheme
+        scheme[key] = value if isinstance(value, (dt.date, dt.datetime)) else _text(value)
+    return framework, scheme, flags
 
 
 def _plain(value: Any) -> Any:

@@ -47,13 +47,13 @@ def check_framework(root: Path, result: BuildResult | None) -> list[Problem]:
     if result is None or not result.recommendations:
         return []
     try:
-        from guidebuild.framework.crosscheck import check_recommendations
+        from guidebuild.framework.crosscheck import coverage
         from guidebuild.framework.loader import Catalogue
     except ImportError:  # pragma: no cover (the framework package is part of guidebuild)
         return []
     known = [entry["id"] for entry in result.recommendations]
     problems: list[Problem] = []
     for framework in Catalogue(root / "checklists").all():
-        found, _unchecked = check_recommendations(framework, known)
+        found, _notes = coverage(framework, known)
         problems.extend(found)
     return problems

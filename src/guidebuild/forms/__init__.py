@@ -29,12 +29,13 @@ if TYPE_CHECKING:
 FORMATS = ("pdf", "xlsx", "html", "yaml")
 """Every checklist format, in the order they are written."""
 
-Writer = Callable[["Framework", Path, "int | None", "Templates | None"], None]
-"""Writes one checklist to a path: (framework, target, epoch, template search path)."""
+Writer = Callable[["Framework", Path, "int | None", "Templates | None", "str | None"], None]
+"""Writes one checklist to a path: (framework, target, epoch, template search path, the
+project's contact, to whom finished forms are sent, or None)."""
 
 
 def checklist_name(framework: Framework, fmt: str) -> str:
-    """``<id>-<version>-checklist.<ext>``, e.g. ``mentoring-schemes-1.0-checklist.pdf``."""
+    """``<id>-<version>-checklist.<ext>``, e.g. ``my-checklist-1.0-checklist.pdf``."""
     return f"{framework.id}-{framework.version}-checklist.{fmt}"
 
 
@@ -53,28 +54,36 @@ def build_epoch(epoch: int | None = None) -> int | None:
         ) from None
 
 
-def _pdf(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def _pdf(
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
+) -> None:
     from guidebuild.forms.pdf_form import write_pdf_form
 
-    write_pdf_form(framework, target, epoch=epoch, templates=templates)
+    write_pdf_form(framework, target, epoch=epoch, templates=templates, contact=contact)
 
 
-def _xlsx(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def _xlsx(
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
+) -> None:
     from guidebuild.forms.xlsx import write_workbook
 
-    write_workbook(framework, target, epoch=epoch)
+    write_workbook(framework, target, epoch=epoch, contact=contact)
 
 
-def _html(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def _html(
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
+) -> None:
     from guidebuild.forms.html_form import write_html_form
 
-    write_html_form(framework, target, templates=templates)
+    write_html_form(framework, target, templates=templates, contact=contact)
 
 
-def _yaml(framework: Framework, target: Path, epoch: int | None, templates: Tpl) -> None:
+def _yaml(
+    framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
+) -> None:
     from guidebuild.forms.yaml_template import write_yaml_template
 
-    write_yaml_template(framework, target, epoch=epoch)
+    write_yaml_template(framework, target, epoch=epoch, contact=contact)
 
 
 WRITERS: dict[str, Writer] = {"pdf": _pdf, "xlsx": _xlsx, "html": _html, "yaml": _yaml}
@@ -88,6 +97,7 @@ def write_checklists(
     *,
     epoch: int | None = None,
     templates: Templates | None = None,
+    contact: str | None = None,
 ) -> list[Path]:
     """Write the checklist of ``framework`` in each of ``formats`` into ``out_dir``.
 
@@ -111,7 +121,7 @@ def write_checklists(
     for fmt in FORMATS:
         if fmt in wanted:
             target = out_dir / checklist_name(framework, fmt)
-            write = functools.partial(_write, WRITERS[fmt], framework, stamp, templates)
+            write = functools.partial(_write, WRITERS[fmt], framework, stamp, templates, contact)
             write_atomically(target, write)
             written.append(target)
     return written
@@ -122,9 +132,10 @@ def _write(
     framework: Framework,
     epoch: int | None,
     templates: Templates | None,
+    contact: str | None,
     target: Path,
 ) -> None:
-    writer(framework, target, epoch, templates)
+    writer(framework, target, epoch, templates, contact)
 
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> None:

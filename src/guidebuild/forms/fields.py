@@ -8,55 +8,15 @@ more than the framework model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from guidebuild.framework.model import Rating
+from guidebuild.framework.model import DetailField
 
-
-@dataclass(frozen=True)
-class SchemeField:
-    """One detail of the scheme asked for at the top of every form."""
-
-    key: str
-    """The key under ``scheme:`` in a scheme file."""
-    label: str
-    """What the form calls it."""
-    hint: str = ""
-    """A few words of help shown beside the field (dates also show :data:`DATE_HINT`)."""
-    required: bool = False
-    date: bool = False
-    multiline: bool = False
-
-
-SCHEME_FIELDS: tuple[SchemeField, ...] = (
-    SchemeField("name", "Name of the scheme", required=True),
-    SchemeField("organisation", "Organisation", required=True),
-    SchemeField("contact", "Contact", "name, e-mail or telephone of the person to ask"),
-    SchemeField("assessed_by", "Assessed by", "who filled in this checklist"),
-    SchemeField("assessed_on", "Date of this assessment", required=True, date=True),
-    SchemeField("started_on", "Date the scheme started", date=True),
-    SchemeField(
-        "first_cycle_ends",
-        "Date the first full cycle ends",
-        "until then, evaluation items may be not-yet-due",
-        date=True,
-    ),
-    SchemeField("notes", "Notes", multiline=True),
-)
-"""The scheme details, in the order the forms ask for them."""
+SchemeField = DetailField
+"""A detail asked for at the top of every form; the framework declares them (``details``)."""
 
 ANSWER_FIELDS = ("rating", "evidence", "note", "reason")
 """What the forms ask for each item (``owner`` and ``due`` are on the action plan)."""
 
-RATING_MEANINGS: dict[Rating, str] = {
-    Rating.ABSENT: "Nothing in place, or the facts contradict the item.",
-    Rating.WEAK: "Intended, partial or ad hoc; or claimed without evidence.",
-    Rating.ADEQUATE: "Written down, in operation, with evidence.",
-    Rating.STRONG: "Adequate, plus reviewed and improved using data, or externally accredited.",
-    Rating.NA: "Does not apply to this scheme: say why under Reason.",
-    Rating.NOT_YET_DUE: "The scheme has not finished its first full cycle: say so under Reason.",
-}
-"""The general meaning of each rating; items add their own weak/adequate/strong text."""
 
 FRAMEWORK_FIELD = "framework"
 """The read-only PDF field (and workbook detail) holding ``id@version``."""
@@ -65,7 +25,18 @@ FRAMEWORK_INFO_KEY = "/GuidebuildFramework"
 
 # PDF field names. A dot would make a field hierarchy in PDF, so parts are joined with an
 # underscore, which item IDs (letters, digits and hyphens) never contain.
+_DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
 _ITEM_FIELD = re.compile(r"(?P<item>[A-Za-z][A-Za-z0-9-]*)_(?P<part>rating|evidence|note|reason)\Z")
+
+
+RED_FLAG_PREFIX = "redflag_"
+"""PDF fields (and workbook keys) of the red flags: ``redflag_<id>``, answered yes or no."""
+RED_FLAG_ANSWERS = ("yes", "no")
+
+
+def red_flag_field_name(flag_id: str) -> str:
+    """The PDF field of a red flag; a flag ID's hyphens are kept (no dot, no underscore)."""
+    return f"{RED_FLAG_PREFIX}{flag_id}"
 
 
 def scheme_field_name(key: str) -> str:
@@ -84,9 +55,12 @@ def parse_field_name(name: str) -> tuple[str, str] | None:
     Returns ``(section, key)`` for scheme details, ``(item_id, part)`` for item fields, or
     None for a field that is not ours (a signature field a viewer added, say).
     """
+    if name.startswith(RED_FLAG_PREFIX):
+        return ("red_flags", name.removeprefix(RED_FLAG_PREFIX))
     if name.startswith("scheme_"):
+        # Any detail: which details a framework has is checked against it afterwards.
         key = name.removeprefix("scheme_")
-        if any(field.key == key for field in SCHEME_FIELDS):
+        if _DETAIL_KEY.match(key):
             return ("scheme", key)
     match = _ITEM_FIELD.match(name)
     if match:
@@ -105,6 +79,7 @@ ITEM_HEADERS = (
     "Domain",
     "Question",
     "Must meet",
+    "Absent looks like",
     "Weak looks like",
     "Adequate looks like",
     "Strong looks like",
@@ -113,18 +88,55 @@ ITEM_HEADERS = (
     "Evidence",
     "Note",
     "Reason",
+    "Counts as",
+    "Score",
 )
+"""The Items sheet's columns; Counts as and Score are worked out by formulas."""
+ITEM_HELPER_HEADERS = (
+    "Domain ID",
+    "Weight",
+    "Points",
+    "Ceiling",
+    "N/A",
+    "Not yet due",
+    "Must-meet failure",
+    "Not known",
+    "Best score",
+    "Best points",
+    "Best must-meet failure",
+)
+"""Hidden columns after those: the parts of the sums the Scores sheet adds up."""
+SCORES_SHEET = "Scores"
 ITEM_READ_HEADERS = ("ID", "Rating", "Evidence", "Note", "Reason")
 """The Items columns the reader needs, found by header so inserted columns do no harm."""
-ACTION_HEADERS = ("ID", "Item", "Action", "Owner", "Deadline", "RAG")
+ACTION_HEADERS = ("ID", "Item", "Action", "Owner", "Deadline", "Rated", "Counts as", "RAG")
 ACTION_READ_HEADERS = ("ID", "Owner", "Deadline")
-DETAILS_HEADERS = ("Detail", "Value", "Help")
+DETAILS_HEADERS = ("Detail", "Value", "Help", "Key")
+"""The Key column (hidden) holds each detail's key, so the reader needs no framework."""
 
 CUSTOM_PROPERTY = "guidebuild-framework"
 """The workbook's custom document property holding ``id@version``."""
 
-DATE_HINT = "YYYY-MM-DD"
-"""How a date is written in the PDF form and the YAML file."""
+DATE_HINT = "for example 14 February 2005, or February 2005 if that is all you know"
+"""How a date may be written in the forms: as people write dates (normalised on reading)."""
+
+
+def finished_text(contact: str | None, *, fmt: str) -> str:
+    """What to do with the finished form, in plain words (no command lines).
+
+    ``contact`` is the project's (``guidebuild_contact`` in conf.py), if it has one.
+    """
+    keep = (
+        "Keep the framework line as it is."
+        if fmt == "yaml"
+        else "Keep the form as it is: it belongs to this version of the framework."
+    )
+    if contact:
+        return f"When you have finished, save the file and send it to {contact.strip()}. {keep}"
+    return (
+        "When you have finished, save the file and give it to the person who asked you to "
+        f"fill it in: they can score it. {keep}"
+    )
 
 
 def field_help(field: SchemeField) -> str:

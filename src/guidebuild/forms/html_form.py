@@ -18,22 +18,14 @@ from typing import Any
 from markupsafe import Markup
 
 from guidebuild import __version__
-from guidebuild.forms.fields import RATING_MEANINGS, SCHEME_FIELDS
-from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.forms.fields import finished_text
+from guidebuild.framework.model import Framework, Item, Rating
 from guidebuild.report.markup import environment
 from guidebuild.resources import Templates
 
 TEMPLATE_KIND = "forms/html"
 """Where the page's template, stylesheet and scripts are (see :mod:`guidebuild.resources`)."""
 
-_RATING_LABELS = {
-    Rating.ABSENT: "Absent",
-    Rating.WEAK: "Weak",
-    Rating.ADEQUATE: "Adequate",
-    Rating.STRONG: "Strong",
-    Rating.NA: "N/A",
-    Rating.NOT_YET_DUE: "Not yet due",
-}
 _RATING_SLUGS = {Rating.NA: "na"}
 _DESCRIBED = {Rating.WEAK: "weak", Rating.ADEQUATE: "adequate", Rating.STRONG: "strong"}
 
@@ -47,13 +39,20 @@ def framework_data(framework: Framework) -> dict[str, Any]:
         "title": framework.title,
         "scheme_fields": [
             {"key": f.key, "label": f.label, "required": f.required, "date": f.date}
-            for f in SCHEME_FIELDS
+            for f in framework.details
         ],
+        "rules": rules_data(framework),
+        "red_flags": [
+            {"id": flag.id, "text": flag.text, "forces": list(flag.forces)}
+            for flag in framework.red_flags
+        ],
+        "red_flag_warning": framework.red_flag_warning,
         "domains": [
             {
                 "id": domain.id,
                 "title": domain.title,
                 "core": domain.core,
+                "weight": domain.weight,
                 "items": [
                     {
                         "id": item.id,
@@ -69,30 +68,68 @@ def framework_data(framework: Framework) -> dict[str, Any]:
     }
 
 
-def _reason_hint(item: Item) -> str:
+def _reason_hint(item: Item, framework: Framework) -> str:
     if Rating.NA in item.allows:
         return "needed for n/a"
     if Rating.NOT_YET_DUE in item.allows:
+        if framework.rules.scale.needs(Rating.NOT_YET_DUE, "reason"):
+            return "needed for not yet due: what will be done, and when"
         return "optional: why it is not yet due"
     return ""
 
 
-def _item(item: Item) -> dict[str, Any]:
+def rules_data(framework: Framework) -> dict[str, Any]:
+    """The numbers of the scoring rules, for scoring.js: the framework's, never the script's."""
+    rules = framework.rules
+    return {
+        "scores": {e.rating.value: e.score for e in rules.scale.entries if e.score is not None},
+        "needs_evidence": [e.rating.value for e in rules.scale.entries if e.needs == "evidence"],
+        "needs_reason": [e.rating.value for e in rules.scale.entries if e.needs == "reason"],
+        "without_evidence": rules.evidence.without_evidence.value,
+        "evidence_kinds": [
+            {"kind": k.kind, "label": k.label, "written": k.written} for k in rules.evidence.kinds
+        ],
+        "unwritten_only": (
+            rules.evidence.unwritten_only.value if rules.evidence.unwritten_only else None
+        ),
+        "uncertain": rules.uncertain,
+        "max_score": rules.scale.max_score,
+        "adequate_score": rules.scale.adequate_score,
+        "verdicts": list(rules.verdicts),
+        "not_assessable_na_share": rules.not_assessable_na_share,
+        "bands": {
+            "does_not_meet_must_meet_failures": rules.bands.does_not_meet_must_meet_failures,
+            "does_not_meet_low_core_domains": rules.bands.does_not_meet_low_core_domains,
+            "does_not_meet_overall_below": rules.bands.does_not_meet_overall_below,
+            "partially_meets_must_meet_failures": rules.bands.partially_meets_must_meet_failures,
+            "exemplary_overall_at_least": rules.bands.exemplary_overall_at_least,
+            "meets_overall_at_least": rules.bands.meets_overall_at_least,
+            "meets_weak_other_domains": rules.bands.meets_weak_other_domains,
+        },
+        "band_names": dict(rules.bands.names),
+    }
+
+
+def _item(item: Item, framework: Framework) -> dict[str, Any]:
+    scale = framework.rules.scale
     return {
         "id": item.id,
         "question": item.question,
         "must_meet": item.must_meet,
         "descriptors": {
+            "absent": item.descriptors.absent,
             "weak": item.descriptors.weak,
             "adequate": item.descriptors.adequate,
             "strong": item.descriptors.strong,
         },
         "evidence_hint": item.evidence_hint,
-        "reason_hint": _reason_hint(item),
+        "essential": "; ".join(item.essential),
+        "designs": item.designs,
+        "reason_hint": _reason_hint(item, framework),
         "ratings": [
             {
                 "value": rating.value,
-                "label": _RATING_LABELS[rating],
+                "label": scale.label(rating),
                 "slug": _RATING_SLUGS.get(rating, rating.value),
                 "described_by": _DESCRIBED.get(rating, ""),
             }
@@ -109,18 +146,21 @@ def _inline(templates: Templates, name: str, closing: str) -> Markup:
     return Markup(text)  # noqa: S704 - our own file, checked above
 
 
-def render_html_form(framework: Framework, templates: Templates | None = None) -> str:
+def render_html_form(
+    framework: Framework, templates: Templates | None = None, contact: str | None = None
+) -> str:
     """The whole page as text, from ``templates`` (default: the package's only)."""
     folder = templates or Templates(None)
     env = environment(folder.folders(TEMPLATE_KIND), "html")
     used = {r for d in framework.domains for i in d.items for r in i.allows}
     ratings = [
         {
-            "label": _RATING_LABELS[rating],
-            "score": "-" if rating.score is None else str(rating.score),
-            "meaning": RATING_MEANINGS[rating],
+            "label": entry.label,
+            "score": "-" if entry.score is None else str(entry.score),
+            "meaning": entry.meaning,
         }
-        for rating in (*SCORED_RATINGS, *(r for r in (Rating.NA, Rating.NOT_YET_DUE) if r in used))
+        for entry in framework.rules.scale.entries
+        if entry.rating.applies or entry.rating in used
     ]
     # tojson-style escaping: <, >, & and ' become \u escapes, so no text can end the script.
     data = json.dumps(framework_data(framework), ensure_ascii=False, separators=(",", ":"))
@@ -135,11 +175,15 @@ def render_html_form(framework: Framework, templates: Templates | None = None) -
                 "title": d.title,
                 "core": d.core,
                 "summary": d.summary,
-                "questions": [_item(i) for i in d.items],
+                "questions": [_item(i, framework) for i in d.items],
             }
             for d in framework.domains
         ],
-        scheme_fields=SCHEME_FIELDS,
+        scheme_fields=framework.details,
+        red_flags=framework.red_flags,
+        tie_break=framework.rules.tie_break,
+        evidence_kinds=", ".join(f"{k.label}:" for k in framework.rules.evidence.kinds),
+        finished=finished_text(contact, fmt="html"),
         ratings=ratings,
         tool_version=__version__,
         css=_inline(folder, "form.css", "</style"),
@@ -150,13 +194,17 @@ def render_html_form(framework: Framework, templates: Templates | None = None) -
 
 
 def write_html_form(
-    framework: Framework, target: Path, *, templates: Templates | None = None
+    framework: Framework,
+    target: Path,
+    *,
+    templates: Templates | None = None,
+    contact: str | None = None,
 ) -> None:
     """Write the form for ``framework`` to ``target`` atomically (temporary file, rename).
 
     ``templates`` is the project's template search path for form.html.j2, form.css,
     scoring.js and form.js (default: the package's only)."""
-    page = render_html_form(framework, templates)
+    page = render_html_form(framework, templates, contact)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temporary = Path(name)
     try:

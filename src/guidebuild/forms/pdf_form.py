@@ -30,19 +30,19 @@ from guidebuild.forms.fields import (
     ANSWER_FIELDS,
     FRAMEWORK_FIELD,
     FRAMEWORK_INFO_KEY,
-    RATING_MEANINGS,
-    SCHEME_FIELDS,
     field_help,
+    finished_text,
     item_field_name,
+    red_flag_field_name,
     scheme_field_name,
 )
 from guidebuild.forms.fonts import FIELD_FONT_FAMILY, write_field_font
-from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.framework.model import Framework, Item, Rating
 from guidebuild.resources import Templates
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged, with a language and a title shown in the window; forms combine with it."""
-MAX_BYTES = 200 * 1024
+MAX_BYTES = 300 * 1024
 """The form must stay small enough to e-mail and to download on a poor connection."""
 _FIELD_READ_ONLY = 1  # bit 1 of /Ff
 TEMPLATE_KIND = "forms/pdf"
@@ -55,13 +55,15 @@ class _Option:
     text: str
 
 
-def _item_context(item: Item) -> dict[str, Any]:
+def _item_context(item: Item, framework: Framework) -> dict[str, Any]:
+    scale = framework.rules.scale
     descriptors = {
+        Rating.ABSENT: item.descriptors.absent,
         Rating.WEAK: item.descriptors.weak,
         Rating.ADEQUATE: item.descriptors.adequate,
         Rating.STRONG: item.descriptors.strong,
     }
-    options = [_Option(r.value, descriptors.get(r, RATING_MEANINGS[r])) for r in item.ratings]
+    options = [_Option(r.value, descriptors.get(r) or scale.meaning(r)) for r in item.ratings]
     fields = {part: item_field_name(item.id, part) for part in ANSWER_FIELDS}
     optional = [r.value for r in item.ratings if not r.applies]
     if not optional:
@@ -70,7 +72,8 @@ def _item_context(item: Item) -> dict[str, Any]:
     if Rating.NA in item.allows:
         hints.append("If you choose n/a, say why the item does not apply (needed).")
     if Rating.NOT_YET_DUE in item.allows:
-        hints.append("If you choose not-yet-due, say when it will be due.")
+        needed = " (needed)" if scale.needs(Rating.NOT_YET_DUE, "reason") else ""
+        hints.append(f"If you choose not-yet-due, say what will be done and when{needed}.")
     values = [r.value for r in item.ratings]
     return {
         "id": item.id,
@@ -78,6 +81,8 @@ def _item_context(item: Item) -> dict[str, Any]:
         "question": item.question,
         "must_meet": item.must_meet,
         "evidence_hint": item.evidence_hint,
+        "essential": "; ".join(item.essential),
+        "designs": item.designs,
         "options": options,
         "fields": fields,
         "choices": ", ".join(values[:-1]) + " or " + values[-1],
@@ -86,7 +91,11 @@ def _item_context(item: Item) -> dict[str, Any]:
 
 
 def render_form_html(
-    framework: Framework, templates: Templates, font_url: str, created: str | None
+    framework: Framework,
+    templates: Templates,
+    font_url: str,
+    created: str | None,
+    contact: str | None = None,
 ) -> str:
     """The HTML the form is rendered from (also handy for looking at the layout)."""
     from guidebuild.forms import checklist_name
@@ -95,12 +104,12 @@ def render_form_html(
     env = environment(templates.folders(TEMPLATE_KIND), "html")
     scale = [
         {
-            "value": r.value,
-            "score": r.score if r.score is not None else "not counted",
-            "meaning": RATING_MEANINGS[r],
+            "value": entry.rating.value,
+            "score": entry.score if entry.score is not None else "not counted",
+            "meaning": entry.meaning,
         }
-        for r in (*SCORED_RATINGS, Rating.NA, Rating.NOT_YET_DUE)
-        if r.applies or any(r in item.allows for item in framework.items.values())
+        for entry in framework.rules.scale.entries
+        if entry.rating.applies or any(entry.rating in i.allows for i in framework.items.values())
     ]
     return env.get_template("checklist.html").render(
         title=f"{framework.title}: checklist, version {framework.version}",
@@ -115,9 +124,24 @@ def render_form_html(
                 "required": field.required,
                 "multiline": field.multiline,
             }
-            for field in SCHEME_FIELDS
+            for field in framework.details
         ],
         scale=scale,
+        keywords=", ".join((*framework.keywords, framework.key)),
+        tie_break=framework.rules.tie_break,
+        finished=finished_text(contact, fmt="pdf"),
+        evidence_kinds=[k.label for k in framework.rules.evidence.kinds],
+        red_flag_warning=framework.red_flag_warning,
+        red_flags=[
+            {
+                "id": flag.id,
+                "text": flag.text,
+                "name": red_flag_field_name(flag.id),
+                "forces": ", ".join(flag.forces),
+            }
+            for flag in framework.red_flags
+        ],
+        subject=framework.subject,
         has_optional=any(item.allows for item in framework.items.values()),
         domains=[
             {
@@ -125,7 +149,7 @@ def render_form_html(
                 "title": domain.title,
                 "core": domain.core,
                 "summary": domain.summary,
-                "items": [_item_context(item) for item in domain.items],
+                "items": [_item_context(item, framework) for item in domain.items],
             }
             for domain in framework.domains
         ],
@@ -141,6 +165,7 @@ def write_pdf_form(
     *,
     epoch: int | None = None,
     templates: Templates | None = None,
+    contact: str | None = None,
 ) -> None:
     """Render the fillable checklist of ``framework`` to ``target``.
 
@@ -170,7 +195,7 @@ def write_pdf_form(
     try:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fonts-") as fonts:
             font = write_field_font(Path(fonts))
-            html = render_form_html(framework, templates, font.as_uri(), created)
+            html = render_form_html(framework, templates, font.as_uri(), created, contact)
             fetcher = make_fetcher((*templates.folders(TEMPLATE_KIND), Path(fonts)), refused)
             options: dict[str, Any] = {
                 "pdf_variant": PDF_VARIANT,

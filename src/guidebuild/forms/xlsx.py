@@ -8,8 +8,10 @@ Sheets, in order:
 - **Items**: a row per item with its ID, domain, question, what weak, adequate and strong
   look like, the ratings it allows, and the cells to fill in: Rating (a drop-down of that
   item's ratings only), Evidence, Note and Reason;
-- **Action plan**: a row per item with its action, an Owner and a Deadline to fill in, and
-  a RAG status that the spreadsheet works out from the rating, as ``assess`` does.
+- **Scores**: each domain's percent and verdict, the overall percent and band, worked out
+  live by formulas (:mod:`guidebuild.forms.xlsx_formulas`) with the framework's rules;
+- **Action plan**: a row per item with its action, an Owner and a Deadline to fill in, the
+  rating given and what it counts as, and a RAG status worked out as ``assess`` does.
 
 Header cells are named plainly, the header row is frozen, text wraps, and the cells to
 fill in are shaded. Readers find columns by their header (:mod:`guidebuild.forms.fields`),
@@ -25,6 +27,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from guidebuild.forms import xlsx_formulas as fx
 from guidebuild.forms.fields import (
     ACTION_HEADERS,
     ACTIONS_SHEET,
@@ -33,12 +36,15 @@ from guidebuild.forms.fields import (
     DETAILS_SHEET,
     GUIDE_SHEET,
     ITEM_HEADERS,
+    ITEM_HELPER_HEADERS,
     ITEMS_SHEET,
-    RATING_MEANINGS,
-    SCHEME_FIELDS,
+    RED_FLAG_ANSWERS,
+    SCORES_SHEET,
     field_help,
+    finished_text,
+    red_flag_field_name,
 )
-from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.framework.model import Framework, Item, Rating
 
 FRAMEWORK_LABEL = "Framework"
 """The label of the Scheme details row that holds ``id@version``."""
@@ -48,6 +54,7 @@ _WIDTHS = {
     "Domain": 22,
     "Question": 45,
     "Must meet": 10,
+    "Absent looks like": 34,
     "Weak looks like": 34,
     "Adequate looks like": 34,
     "Strong looks like": 34,
@@ -60,6 +67,9 @@ _WIDTHS = {
     "Action": 50,
     "Owner": 20,
     "Deadline": 14,
+    "Rated": 14,
+    "Counts as": 14,
+    "Score": 8,
     "RAG": 9,
 }
 _INPUT_FILL = "FFF7D6"  # pale yellow: the cells to fill in
@@ -70,13 +80,15 @@ _FONT = "Calibri"
 """openpyxl's default; named on every styled cell, or LibreOffice falls back to a serif."""
 
 
-def write_workbook(framework: Framework, target: Path, *, epoch: int | None = None) -> None:
+def write_workbook(
+    framework: Framework, target: Path, *, epoch: int | None = None, contact: str | None = None
+) -> None:
     """Write the checklist workbook of ``framework`` to ``target``.
 
     With ``epoch`` the file is byte-reproducible: its document dates and the zip entries'
     timestamps are that moment rather than now.
     """
-    workbook = build_workbook(framework, epoch)
+    workbook = build_workbook(framework, epoch, contact)
     buffer = io.BytesIO()
     workbook.save(buffer)
     data = buffer.getvalue()
@@ -85,7 +97,9 @@ def write_workbook(framework: Framework, target: Path, *, epoch: int | None = No
     target.write_bytes(data)
 
 
-def build_workbook(framework: Framework, epoch: int | None = None) -> Any:
+def build_workbook(
+    framework: Framework, epoch: int | None = None, contact: str | None = None
+) -> Any:
     """The workbook, not yet saved."""
     from openpyxl import Workbook
     from openpyxl.packaging.custom import StringProperty
@@ -93,11 +107,13 @@ def build_workbook(framework: Framework, epoch: int | None = None) -> Any:
     workbook = Workbook()
     guide = workbook.active
     guide.title = GUIDE_SHEET
-    _guide_sheet(guide, framework)
+    _guide_sheet(guide, framework, contact)
     details = workbook.create_sheet(DETAILS_SHEET)
-    _details_sheet(details, framework)
+    flag_cells = _details_sheet(details, framework)
     items = workbook.create_sheet(ITEMS_SHEET)
-    rows = _items_sheet(items, framework)
+    rows = _items_sheet(items, framework, flag_cells)
+    scores = workbook.create_sheet(SCORES_SHEET)
+    _scores_sheet(scores, framework, rows, flag_cells)
     actions = workbook.create_sheet(ACTIONS_SHEET)
     _actions_sheet(actions, framework, rows)
 
@@ -105,7 +121,7 @@ def build_workbook(framework: Framework, epoch: int | None = None) -> Any:
     properties.title = f"{framework.title}: checklist, version {framework.version}"
     properties.subject = "Self-assessment checklist"
     properties.creator = "guidebuild"
-    properties.keywords = f"self-assessment, checklist, {framework.key}"
+    properties.keywords = ", ".join((*framework.keywords, framework.key))
     properties.language = "en-GB"
     if epoch is not None:
         moment = dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
@@ -203,7 +219,7 @@ def _input_cell(cell: Any) -> None:
     cell.fill = PatternFill("solid", fgColor=_INPUT_FILL)
 
 
-def _guide_sheet(sheet: Any, framework: Framework) -> None:
+def _guide_sheet(sheet: Any, framework: Framework, contact: str | None) -> None:
     from openpyxl.styles import Font
 
     lines: list[tuple[str, str | None]] = [
@@ -218,14 +234,22 @@ def _guide_sheet(sheet: Any, framework: Framework) -> None:
             None,
         ),
         (
-            "2. On the Items sheet, read each question and what weak, adequate and strong look "
-            "like, then choose a rating from the drop-down in the Rating column.",
+            "2. On the Items sheet, read each question and what each level looks like, then "
+            "choose a rating from the drop-down in the Rating column."
+            + (f" {framework.rules.tie_break.strip()}" if framework.rules.tie_break else ""),
             None,
         ),
         (
-            "3. Adequate or strong needs evidence: in the Evidence column name the documents, "
-            "records or links that show it, one per line (Alt+Enter starts a new line). "
-            "Without evidence the item counts as weak.",
+            "3. Adequate or strong needs evidence: in the Evidence column name what shows it, "
+            "one per line (Alt+Enter starts a new line)"
+            + (
+                ", each line starting with its kind ("
+                + ", ".join(f"{k.label}:" for k in framework.rules.evidence.kinds)
+                + ")"
+                if framework.rules.evidence.kinds
+                else ""
+            )
+            + ". Without evidence the item counts as weak.",
             None,
         ),
         (
@@ -240,17 +264,32 @@ def _guide_sheet(sheet: Any, framework: Framework) -> None:
             None,
         ),
         (
-            "6. Save the workbook as an Excel workbook (.xlsx) and score it with: guidebuild "
-            "assess FILE.xlsx. Keep the sheet names and the header row as they are.",
+            "6. The Scores sheet works out each domain's score and verdict, the overall "
+            "percent and the band as you go, by the framework's rules.",
+            None,
+        ),
+        (
+            "7. Save the workbook as an Excel workbook (.xlsx). Keep the sheet names and the "
+            "header rows as they are. " + finished_text(contact, fmt="xlsx"),
             None,
         ),
         ("", None),
         ("The rating scale", "heading"),
     ]
     lines += [
-        (f"{rating.value}: {RATING_MEANINGS[rating]}", None)
-        for rating in (*SCORED_RATINGS, Rating.NA, Rating.NOT_YET_DUE)
+        (f"{entry.rating.value}: {entry.meaning}", None) for entry in framework.rules.scale.entries
     ]
+    if framework.red_flags:
+        lines += [
+            ("", None),
+            ("Red flags", "heading"),
+            (
+                "On the Scheme details sheet, answer yes to each red flag that is true. Each "
+                "counts the items it contradicts as absent, and the Scores sheet then says: "
+                + framework.red_flag_warning.strip(),
+                None,
+            ),
+        ]
     lines += [
         (
             "Items marked must meet weigh double, and one of them below adequate caps its "
@@ -277,62 +316,121 @@ def _guide_sheet(sheet: Any, framework: Framework) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _details_sheet(sheet: Any, framework: Framework) -> None:
+def _details_sheet(sheet: Any, framework: Framework) -> dict[str, str]:
+    """Fill the Scheme details sheet; return each red flag's answer cell, for formulas."""
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     _header(sheet, DETAILS_HEADERS)
     sheet.column_dimensions["A"].width = 32
     sheet.column_dimensions["B"].width = 45
     sheet.column_dimensions["C"].width = 45
+    sheet.column_dimensions["D"].hidden = True  # the details' keys, for the reader
     sheet.append([FRAMEWORK_LABEL, framework.key, "Filled in for you: do not change it."])
     sheet["B2"].fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    dates = _date_validation("A date", "2025-04-30")
-    sheet.add_data_validation(dates)
-    for field in SCHEME_FIELDS:
+    for field in framework.details:
         label = field.label + (" (required)" if field.required else "")
-        sheet.append([label, None, field_help(field)])
+        sheet.append([label, None, field_help(field), field.key])
         value = sheet.cell(row=sheet.max_row, column=2)
         _input_cell(value)
         if field.date:
+            # Dates as people type them, or a date the spreadsheet knows; the reader
+            # normalises both. No date-only rule: "February 2005" is a fine answer.
             value.number_format = _DATE_FORMAT
-            dates.add(value.coordinate)
         if field.required:
             sheet.cell(row=sheet.max_row, column=1).font = Font(name=_FONT, bold=True)
+    cells: dict[str, str] = {}
+    if framework.red_flags:
+        answers = ",".join(RED_FLAG_ANSWERS)
+        choice = DataValidation(
+            type="list",
+            formula1=f'"{answers}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Red flag",
+            error="Answer yes or no.",
+        )
+        sheet.add_data_validation(choice)
+        for flag in framework.red_flags:
+            sheet.append(
+                [
+                    f"Red flag: {flag.text}",
+                    None,
+                    f"yes or no; yes counts {', '.join(flag.forces)} as absent",
+                    red_flag_field_name(flag.id),
+                ]
+            )
+            value = sheet.cell(row=sheet.max_row, column=2)
+            _input_cell(value)
+            choice.add(value.coordinate)
+            cells[flag.id] = f"'{DETAILS_SHEET}'!$B${sheet.max_row}"
     _wrap(sheet)
+    return cells
 
 
 def _allowed(item: Item) -> str:
     return ", ".join(rating.value for rating in item.ratings)
 
 
-def _items_sheet(sheet: Any, framework: Framework) -> dict[str, int]:
-    """Fill the Items sheet; return each item's row."""
+_HEADERS = ITEM_HEADERS + ITEM_HELPER_HEADERS
+
+
+def _col(name: str) -> str:
+    """The column letter of an Items sheet header."""
+    return _letter(_HEADERS.index(name) + 1)
+
+
+def _items_sheet(sheet: Any, framework: Framework, flag_cells: dict[str, str]) -> dict[str, int]:
+    """Fill the Items sheet, with the formulas that score each item; return each item's row."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    _header(sheet, ITEM_HEADERS)
-    column = {name: index for index, name in enumerate(ITEM_HEADERS, start=1)}
+    _header(sheet, _HEADERS)
+    for name in ITEM_HELPER_HEADERS:
+        sheet.column_dimensions[_col(name)].hidden = True
+    rules = framework.rules
+    forcing: dict[str, list[str]] = {}
+    for flag in framework.red_flags:
+        for item_id in flag.forces:
+            forcing.setdefault(item_id, []).append(flag_cells[flag.id])
     validations: dict[str, Any] = {}
     rows: dict[str, int] = {}
     for domain in framework.domains:
         for item in domain.items:
-            sheet.append(
-                [
-                    item.id,
-                    domain.title,
-                    item.question,
-                    "must meet" if item.must_meet else "",
-                    item.descriptors.weak,
-                    item.descriptors.adequate,
-                    item.descriptors.strong,
-                    _allowed(item),
-                    None,
-                    None,
-                    None,
-                    None,
-                ]
-            )
-            row = sheet.max_row
+            row = sheet.max_row + 1
             rows[item.id] = row
+
+            def at(name: str, row: int = row) -> str:
+                return f"{_col(name)}{row}"
+
+            flags = forcing.get(item.id, [])
+            counted = fx.counted_as(rules, at("Rating"), at("Evidence"), flags)
+            values = {
+                "ID": item.id,
+                "Domain": domain.title,
+                "Question": item.question,
+                "Must meet": "must meet" if item.must_meet else "",
+                "Absent looks like": item.descriptors.absent,
+                "Weak looks like": item.descriptors.weak,
+                "Adequate looks like": item.descriptors.adequate,
+                "Strong looks like": item.descriptors.strong,
+                "Allowed ratings": _allowed(item),
+                "Counts as": f"={counted}",
+                "Score": f"={fx.score(rules, at('Counts as'))}",
+                "Domain ID": domain.id,
+                "Weight": item.weight,
+                "Points": f"={fx.points(at('Score'), item.weight)}",
+                "Ceiling": f"={fx.ceiling(rules, at('Score'), item.weight)}",
+                "N/A": f"={fx.is_rating(at('Counts as'), Rating.NA)}",
+                "Not yet due": f"={fx.is_rating(at('Counts as'), Rating.NOT_YET_DUE)}",
+                "Must-meet failure": f"={fx.must_meet_failure(rules, at('Score'), item.must_meet)}",
+                "Not known": f"={fx.not_known(at('Rating'), flags)}",
+                "Best score": f"={fx.best_score(rules, at('Score'), at('Not known'))}",
+                "Best points": f"={fx.points(at('Best score'), item.weight)}",
+                "Best must-meet failure": (
+                    f"={fx.must_meet_failure(rules, at('Best score'), item.must_meet)}"
+                ),
+            }
+            sheet.append([values.get(name) for name in _HEADERS])
             allowed = _allowed(item)
             if allowed not in validations:
                 validation = DataValidation(
@@ -348,12 +446,188 @@ def _items_sheet(sheet: Any, framework: Framework) -> dict[str, int]:
                 )
                 sheet.add_data_validation(validation)
                 validations[allowed] = validation
-            validations[allowed].add(sheet.cell(row=row, column=column["Rating"]).coordinate)
+            validations[allowed].add(at("Rating"))
             for name in ("Rating", "Evidence", "Note", "Reason"):
-                _input_cell(sheet.cell(row=row, column=column[name]))
+                _input_cell(sheet[at(name)])
     _wrap(sheet)
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{_col(ITEM_HEADERS[-1])}{sheet.max_row}"
     return rows
+
+
+SCORE_HEADERS = (
+    "Domain",
+    "Core",
+    "Weight",
+    "Score",
+    "Verdict",
+    "Notes",
+)
+"""The Scores sheet's visible columns, one row per domain."""
+SCORE_HELPERS = (
+    "ID",
+    "Points",
+    "Ceiling",
+    "Items",
+    "N/A",
+    "Not yet due",
+    "Must-meet failures",
+    "Assessable",
+    "Raw verdict",
+    "Ceiling for LCM",
+    "Scaled",
+    "Counted weight",
+    "Best points",
+    "Best must-meet failures",
+    "Best raw verdict",
+    "Best verdict",
+    "Best scaled",
+)
+_SCORE_COLUMNS = SCORE_HEADERS + SCORE_HELPERS
+OVERALL_LABELS = (
+    "Warning",
+    "Overall score",
+    "Band",
+    "Provisional",
+    "Uncertain",
+    "Band if the items not known were strong",
+    "Items not known",
+    "Must-meet items below adequate",
+)
+"""The labels (column A) of the overall results under the domain rows."""
+
+
+def _scores_sheet(
+    sheet: Any, framework: Framework, rows: dict[str, int], flag_cells: dict[str, str]
+) -> None:
+    """The live scores: a row per domain, then the overall results (formulas only)."""
+    from openpyxl.styles import Font
+
+    rules = framework.rules
+    _header(sheet, _SCORE_COLUMNS)
+    for index, name in enumerate(_SCORE_COLUMNS, start=1):
+        if name in SCORE_HELPERS:
+            sheet.column_dimensions[_letter(index)].hidden = True
+    sheet.column_dimensions["A"].width = 45
+    sheet.column_dimensions["F"].width = 50
+
+    def col(name: str) -> str:
+        return _letter(_SCORE_COLUMNS.index(name) + 1)
+
+    def items_range(name: str) -> str:
+        last = max(rows.values())
+        return f"'{ITEMS_SHEET}'!${_col(name)}$2:${_col(name)}${last}"
+
+    first = 2
+    last = first + len(framework.domains) - 1
+    lcm_cell = f"$B${last + 3}"
+    for offset, domain in enumerate(framework.domains):
+        r = first + offset
+
+        def at(name: str, r: int = r) -> str:
+            return f"{col(name)}{r}"
+
+        def total(name: str, r: int = r) -> str:
+            return f"=SUMIF({items_range('Domain ID')},{at('ID', r)},{items_range(name)})"
+
+        raw = fx.raw_verdict(rules, at("Points"), at("Ceiling"))
+        best_raw = fx.raw_verdict(rules, at("Best points"), at("Ceiling"))
+        capped = (
+            f"=IF(AND({at('Assessable')}=1,{at('Must-meet failures')}>0,"
+            f'OR({at("Raw verdict")}="strong",{at("Raw verdict")}="adequate")),'
+            f'"Capped at weak: a must-meet item is below adequate. ","")'
+            f'&IF({at("Not yet due")}>0,"Provisional: an item is not yet due.","")'
+        )
+        values = {
+            "Domain": domain.title,
+            "Core": "yes" if domain.core else "no",
+            "Weight": domain.weight,
+            "Score": (
+                f'=IF({at("Assessable")}=0,"not assessable",'
+                f"{fx.floor_percent(at('Points'), at('Ceiling'))})"
+            ),
+            "Verdict": "="
+            + fx.verdict(rules, at("Raw verdict"), at("Assessable"), at("Must-meet failures")),
+            "Notes": capped,
+            "ID": domain.id,
+            "Points": total("Points"),
+            "Ceiling": total("Ceiling"),
+            "Items": f"=COUNTIF({items_range('Domain ID')},{at('ID')})",
+            "N/A": total("N/A"),
+            "Not yet due": total("Not yet due"),
+            "Must-meet failures": total("Must-meet failure"),
+            "Assessable": f"={fx.assessable(rules, at('N/A'), at('Items'), at('Ceiling'))}",
+            "Raw verdict": f"={raw}",
+            "Ceiling for LCM": f"=IF({at('Assessable')}=1,{at('Ceiling')},1)",
+            "Scaled": "="
+            + fx.scaled(at("Assessable"), at("Weight"), at("Points"), lcm_cell, at("Ceiling")),
+            "Counted weight": f"=IF({at('Assessable')}=1,{at('Weight')},0)",
+            "Best points": total("Best points"),
+            "Best must-meet failures": total("Best must-meet failure"),
+            "Best raw verdict": f"={best_raw}",
+            "Best verdict": "="
+            + fx.verdict(
+                rules, at("Best raw verdict"), at("Assessable"), at("Best must-meet failures")
+            ),
+            "Best scaled": "="
+            + fx.scaled(at("Assessable"), at("Weight"), at("Best points"), lcm_cell, at("Ceiling")),
+        }
+        sheet.append([values.get(name) for name in _SCORE_COLUMNS])
+
+    def span(name: str) -> str:
+        return f"${col(name)}${first}:${col(name)}${last}"
+
+    sheet.append([])
+    # Row last + 2: the warning; last + 3: LCM and sums (hidden helpers in B to E).
+    n, d = f"$C${last + 3}", f"$D${last + 3}"
+    best_n = f"$E${last + 3}"
+    cols = fx.Columns(
+        core=span("Core"), verdict=span("Verdict"), failures=span("Must-meet failures")
+    )
+    best_cols = fx.Columns(
+        core=span("Core"), verdict=span("Best verdict"), failures=span("Best must-meet failures")
+    )
+    flags = list(flag_cells.values())
+    warning = (
+        f"=IF(OR({','.join(f'LOWER(TRIM({c}))=' + fx.quote('yes') for c in flags)}),"
+        f"{fx.quote(framework.red_flag_warning.strip())},{fx.quote('')})"
+        if flags
+        else ""
+    )
+    sheet.append([OVERALL_LABELS[0], warning])
+    sheet.append(
+        [
+            "Sums (for the formulas)",
+            f"=LCM({span('Ceiling for LCM')})",
+            f"=SUM({span('Scaled')})",
+            f"={lcm_cell}*SUM({span('Counted weight')})",
+            f"=SUM({span('Best scaled')})",
+        ]
+    )
+    sheet.row_dimensions[last + 3].hidden = True
+    band_cell = f"$B${last + 5}"
+    best_band = fx.band(rules, best_cols, best_n, d)
+    not_known = f"SUM({items_range('Not known')})"
+    overall = [
+        (OVERALL_LABELS[1], f"=IF({d}=0,0,{fx.floor_percent(n, d)})"),
+        (OVERALL_LABELS[2], f"={fx.band(rules, cols, n, d)}"),
+        (OVERALL_LABELS[3], f'=IF(SUM({span("Not yet due")})>0,"yes","no")'),
+        (
+            OVERALL_LABELS[4],
+            (
+                f'=IF(AND({not_known}>0,{band_cell}<>{best_band}),"yes","no")'
+                if rules.uncertain
+                else '="no"'
+            ),
+        ),
+        (OVERALL_LABELS[5], f'=IF({not_known}>0,{best_band},"")'),
+        (OVERALL_LABELS[6], f"={not_known}"),
+        (OVERALL_LABELS[7], f"=SUM({span('Must-meet failures')})"),
+    ]
+    for label, formula in overall:
+        sheet.append([label, formula])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(name=_FONT, bold=True)
+    sheet["B" + str(last + 4)].number_format = "0.0"
+    _wrap(sheet)
 
 
 def _actions_sheet(sheet: Any, framework: Framework, rows: dict[str, int]) -> None:
@@ -361,24 +635,28 @@ def _actions_sheet(sheet: Any, framework: Framework, rows: dict[str, int]) -> No
     from openpyxl.styles import PatternFill
 
     _header(sheet, ACTION_HEADERS)
-    item_column = {name: index for index, name in enumerate(ITEM_HEADERS, start=1)}
-    rating_col = _letter(item_column["Rating"])
-    evidence_col = _letter(item_column["Evidence"])
-    dates = _date_validation("Deadline", "2025-09-30")
+    dates = _date_validation("Deadline", "2005-09-30")
     sheet.add_data_validation(dates)
+    rag_col = _letter(ACTION_HEADERS.index("RAG") + 1)
     for item_id, item in framework.items.items():
-        rating = f"'{ITEMS_SHEET}'!{rating_col}{rows[item_id]}"
-        evidence = f"'{ITEMS_SHEET}'!{evidence_col}{rows[item_id]}"
-        rag = _rag_formula(item, rating, evidence)
-        sheet.append([item_id, item.title, item.action, None, None, rag])
-        row = sheet.max_row
-        _input_cell(sheet.cell(row=row, column=4))
-        deadline = sheet.cell(row=row, column=5)
+        row = rows[item_id]
+
+        def item_cell(name: str, row: int = row) -> str:
+            return f"'{ITEMS_SHEET}'!{_col(name)}{row}"
+
+        rated = f'=IF(TRIM({item_cell("Rating")})="","(none)",LOWER(TRIM({item_cell("Rating")})))'
+        rag = f"={fx.rag(framework.rules, item_cell('Score'), item.must_meet)}"
+        sheet.append(
+            [item_id, item.title, item.action, None, None, rated, f"={item_cell('Counts as')}", rag]
+        )
+        current = sheet.max_row
+        _input_cell(sheet.cell(row=current, column=4))
+        deadline = sheet.cell(row=current, column=5)
         _input_cell(deadline)
         deadline.number_format = _DATE_FORMAT
         dates.add(deadline.coordinate)
     _wrap(sheet)
-    rag_range = f"F2:F{sheet.max_row}"
+    rag_range = f"{rag_col}2:{rag_col}{sheet.max_row}"
     for status, colour in _RAG_FILLS.items():
         sheet.conditional_formatting.add(
             rag_range,
@@ -388,21 +666,6 @@ def _actions_sheet(sheet: Any, framework: Framework, rows: dict[str, int]) -> No
                 fill=PatternFill("solid", fgColor=colour, bgColor=colour),
             ),
         )
-
-
-def _rag_formula(item: Item, rating: str, evidence: str) -> str:
-    """The RAG status as the framework's rule 7 gives it, for the rating typed in."""
-    not_counted = f'OR({rating}="n/a",{rating}="not-yet-due")'
-    if item.must_meet:
-        # A must-meet item below adequate (weak, absent, unanswered, or without evidence).
-        return (
-            f'=IF({not_counted},"n/a",IF(OR({rating}="",{rating}="absent",{rating}="weak"),'
-            f'"red",IF({evidence}="","red","green")))'
-        )
-    return (
-        f'=IF({not_counted},"n/a",IF(OR({rating}="",{rating}="absent"),"red",'
-        f'IF({rating}="weak","amber",IF({evidence}="","amber","green"))))'
-    )
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")

@@ -1,9 +1,9 @@
 """The checklist as a commented YAML scheme file, ready to fill in and assess.
 
-Every item is listed with its question, what weak, adequate and strong look like, the
-ratings it allows and the kind of evidence that supports it, all as comments, followed by
-empty answer keys. The template assesses as it is, without an error: the scheme details
-hold placeholders to replace, and an item without a rating counts as absent.
+Every item is listed with its question, what each level looks like, the ratings it allows
+and the kind of evidence that supports it, all as comments, followed by empty answer keys.
+The scheme details hold placeholders (the framework's), which ``assess`` refuses until
+they are replaced; an item without a rating counts as absent.
 """
 
 from __future__ import annotations
@@ -13,24 +13,22 @@ import json
 import textwrap
 from pathlib import Path
 
-from guidebuild.forms.fields import DATE_HINT, RATING_MEANINGS, SCHEME_FIELDS
-from guidebuild.framework.model import SCORED_RATINGS, Framework, Item, Rating
+from guidebuild.forms.fields import DATE_HINT, finished_text
+from guidebuild.framework.model import Framework, Item
 
 WIDTH = 92
 """Comment lines wrap at this width, which every editor shows without scrolling."""
 
-PLACEHOLDERS = {
-    "name": "Name of the scheme (replace this)",
-    "organisation": "Organisation that runs it (replace this)",
-}
 
-
-def write_yaml_template(framework: Framework, target: Path, *, epoch: int | None = None) -> None:
+def write_yaml_template(
+    framework: Framework, target: Path, *, epoch: int | None = None, contact: str | None = None
+) -> None:
     """Write the template of ``framework`` to ``target``, dated by ``epoch`` or today."""
     today = (
         dt.datetime.fromtimestamp(epoch, dt.UTC).date() if epoch is not None else dt.date.today()
     )
-    target.write_text(render_yaml_template(framework, today), encoding="utf-8", newline="\n")
+    text = render_yaml_template(framework, today, contact)
+    target.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _quote(text: str) -> str:
@@ -49,45 +47,13 @@ def _comment(text: str, indent: str = "", prefix: str = "", hang: str = "") -> l
     return [f"{indent}# {line}".rstrip() for line in lines] or [f"{indent}#"]
 
 
-def render_yaml_template(framework: Framework, today: dt.date) -> str:
-    """The template's text; ``today`` is the placeholder date of the assessment."""
-    out: list[str] = []
-    out += _comment(f"Self-assessment checklist. {framework.title}.")
-    out += _comment(f"Framework {framework.id}, version {framework.version}.")
-    out.append("#")
-    out += _comment(
-        "How to fill in: replace the placeholders under scheme, then give each item a rating "
-        "from the ones listed above it. Adequate or strong needs evidence: the documents, "
-        "records or links that show it (one, or a list of several). Without evidence the "
-        "item counts as weak. An item left without a rating counts as absent."
-    )
-    out += _comment(
-        "Then score it:  guidebuild assess THIS-FILE.yaml   (keep the framework line as it "
-        "is: it says which version of the framework the answers are for)."
-    )
-    out.append("#")
-    out += _comment("The rating scale:")
-    for rating in (*SCORED_RATINGS, Rating.NA, Rating.NOT_YET_DUE):
-        label = f"{rating.value}:".ljust(13)
-        out += _comment(RATING_MEANINGS[rating], prefix=f"  {label}", hang=" " * 15)
-    out.append("")
-    out.append(f"framework: {framework.key}")
-    out.append("")
-    out.append("scheme:")
-    for field in SCHEME_FIELDS:
-        help_text = field.label + (" (required)" if field.required else "")
-        if field.hint:
-            help_text += f": {field.hint}"
-        out += _comment(help_text, indent="  ")
-        if field.key in PLACEHOLDERS:
-            out.append(f"  {field.key}: {_quote(PLACEHOLDERS[field.key])}")
-        elif field.key == "assessed_on":
-            out.append(f"  {field.key}: {today.isoformat()}  # change it to the assessment's date")
-        elif field.date:
-            # An empty date is an error, so an optional date starts as a comment.
-            out.append(f"  # {field.key}: {DATE_HINT}  # remove the first # to give the date")
-        else:
-            out.append(f"  {field.key}:")
+def render_yaml_template(framework: Framework, today: dt.date, contact: str | None = None) -> str:
+    """The template's text; ``today`` is the date of the assessment where the framework
+    gives it no placeholder (framework 1.0)."""
+    out = _header(framework, contact)
+    out += ["", f"framework: {framework.key}", "", "scheme:"]
+    out += _details(framework, today)
+    out += _red_flags(framework)
     out.append("")
     out.append("answers:")
     for domain in framework.domains:
@@ -100,21 +66,101 @@ def render_yaml_template(framework: Framework, today: dt.date) -> str:
         out.append(f"  # {'=' * (WIDTH - 4)}")
         for item in domain.items:
             out.append("")
-            out += _item(item)
+            out += _item(item, framework)
     return "\n".join(out) + "\n"
 
 
-def _item(item: Item) -> list[str]:
+def _header(framework: Framework, contact: str | None) -> list[str]:
+    """How to fill it in, the tie-break, what to do when finished, and the scale."""
+    out: list[str] = []
+    out += _comment(f"Self-assessment checklist. {framework.title}.")
+    out += _comment(f"Framework {framework.id}, version {framework.version}.")
+    out.append("#")
+    kinds = framework.rules.evidence.kinds
+    evidence_help = (
+        "Adequate or strong needs evidence: the documents, records or links that show it "
+        "(one, or a list of several). Without evidence the item counts as weak."
+    )
+    if kinds:
+        labels = ", ".join(f"{k.label}:" for k in kinds)
+        evidence_help = (
+            "Adequate or strong needs evidence, each piece starting with its kind ("
+            + labels
+            + '), for example  evidence: "document: scheme handbook, section 2". '
+            "Without evidence the item counts as weak; with only a practice seen it counts "
+            "as done but not written down."
+        )
+    out += _comment(
+        "How to fill in: replace the placeholders under scheme, then give each item a rating "
+        f"from the ones listed above it. {evidence_help} An item left without a rating "
+        "counts as absent."
+    )
+    if framework.rules.tie_break:
+        out += _comment(framework.rules.tie_break)
+    out += _comment(finished_text(contact, fmt="yaml"))
+    out.append("#")
+    out += _comment("The rating scale:")
+    for entry in framework.rules.scale.entries:
+        label = f"{entry.rating.value}:".ljust(13)
+        out += _comment(entry.meaning, prefix=f"  {label}", hang=" " * 15)
+    return out
+
+
+def _details(framework: Framework, today: dt.date) -> list[str]:
+    out: list[str] = []
+    for field in framework.details:
+        help_text = field.label + (" (required)" if field.required else "")
+        if field.hint:
+            help_text += f": {field.hint}"
+        if field.date:
+            help_text += f". A date, {DATE_HINT}"
+        out += _comment(help_text, indent="  ")
+        if field.placeholder:
+            out.append(f"  {field.key}: {_quote(field.placeholder)}")
+        elif field.key == "assessed_on":
+            out.append(f"  {field.key}: {today.isoformat()}  # change it to the assessment's date")
+        elif field.date:
+            # An empty date is an error, so an optional date starts as a comment.
+            out.append(f"  # {field.key}:  # remove the first # and give the date")
+        else:
+            out.append(f"  {field.key}:")
+    return out
+
+
+def _red_flags(framework: Framework) -> list[str]:
+    if not framework.red_flags:
+        return []
+    out = [""]
+    out += _comment(
+        f"Red flags: practices that make a {framework.subject.one} something other than "
+        "what this checklist assesses. List the ones that are true, for example "
+        f"red_flags: [{framework.red_flags[0].id}]. Each counts the items it contradicts "
+        f"as absent, and the report then begins: {framework.red_flag_warning.strip()}"
+    )
+    for flag in framework.red_flags:
+        out += _comment(f"{flag.id}: {flag.text}", prefix="  ", hang="    ")
+    out.append("red_flags: []")
+    return out
+
+
+def _item(item: Item, framework: Framework) -> list[str]:
     out: list[str] = []
     heading = f"{item.id}: {item.title}" + ("  [must meet]" if item.must_meet else "")
     out += _comment(heading, indent="  ")
     out += _comment(item.question, indent="  ")
     for name, text in (
+        ("absent", item.descriptors.absent),
         ("weak", item.descriptors.weak),
         ("adequate", item.descriptors.adequate),
         ("strong", item.descriptors.strong),
     ):
-        out += _comment(text, indent="  ", prefix=f"  {name}: ".ljust(13), hang=" " * 13)
+        if text:
+            out += _comment(text, indent="  ", prefix=f"  {name}: ".ljust(13), hang=" " * 13)
+    if item.essential:
+        essential = "; ".join(item.essential)
+        out += _comment(f"Adequate needs all of: {essential}.", indent="  ", prefix="  ", hang="  ")
+    if item.designs:
+        out += _comment(item.designs, indent="  ", prefix="  Other designs: ", hang=" " * 4)
     if item.evidence_hint:
         out += _comment(item.evidence_hint, indent="  ", prefix="Evidence: ", hang=" " * 10)
     allowed = " | ".join(rating.value for rating in item.ratings)
@@ -125,6 +171,8 @@ def _item(item: Item) -> list[str]:
     out.append("    note:")
     if item.allows:
         optional = " or ".join(rating.value for rating in item.ratings if not rating.applies)
-        needed = " (needed for n/a)" if Rating.NA in item.allows else ""
-        out.append(f"    reason:  # why the item is {optional}{needed}")
+        scale = framework.rules.scale
+        needed = [r.value for r in item.ratings if not r.applies and scale.needs(r, "reason")]
+        needed_text = f" (needed for {' and '.join(needed)})" if needed else ""
+        out.append(f"    reason:  # why the item is {optional}{needed_text}")
     return out

@@ -49,3 +49,60 @@ def check_recommendations(
                 )
     unchecked = tuple(rec for rec in known if rec not in referenced)
     return tuple(problems), unchecked
+
+
+def coverage(
+    framework: Framework, known_ids: Iterable[str]
+) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
+    """Every recommendation is checked by an item, or listed under ``not_checked``.
+
+    Returns ``(problems, notes)``: the problems of :func:`check_recommendations`, plus,
+    for a framework that lists its unchecked recommendations, one for each recommendation
+    neither checked nor listed, each listed one the guidance does not define, and each
+    listed one that an item checks after all; and the notes the build prints: what no item
+    checks, with the framework's reason for each.
+    """
+    problems, unchecked = check_recommendations(framework, known_ids)
+    source = framework.source or framework.key
+    notes: tuple[str, ...]
+    if not framework.not_checked:
+        notes = (
+            (
+                f"{len(unchecked)} recommendation(s) are checked by no item of "
+                f"{framework.key}: {', '.join(unchecked)}",
+            )
+            if unchecked
+            else ()
+        )
+        return problems, notes
+    known = set(unchecked) | {
+        r for d in framework.domains for i in d.items for r in i.recommendations
+    }
+    reasons = {entry.recommendation: entry.reason for entry in framework.not_checked}
+    found = list(problems)
+    for rec in reasons:
+        if rec not in set(known_ids):
+            found.append(
+                Problem(
+                    source,
+                    f"not_checked lists {rec!r}, which the guidance does not define"
+                    f"{did_you_mean(rec, sorted(set(known_ids)))}",
+                )
+            )
+        elif rec not in unchecked:
+            found.append(Problem(source, f"not_checked lists {rec!r}, but an item checks it"))
+    for rec in unchecked:
+        if rec not in reasons:
+            found.append(
+                Problem(
+                    source,
+                    f"recommendation {rec!r} is checked by no item of {framework.key}: "
+                    "add an item that checks it, or list it under not_checked with the reason",
+                )
+            )
+    notes = tuple(
+        f"no item of {framework.key} checks {rec}: {reasons[rec]}"
+        for rec in unchecked
+        if rec in reasons and rec in known
+    )
+    return tuple(found), notes

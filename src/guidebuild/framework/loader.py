@@ -13,13 +13,27 @@ from typing import Any
 
 from guidebuild.errors import InputError
 from guidebuild.framework.model import (
+    LEVELS,
     OPTIONAL_RATINGS,
+    SCALE_ORDER,
+    Band,
+    BandRules,
     Descriptors,
+    DetailField,
     Domain,
+    EvidenceKind,
+    EvidenceRules,
     Framework,
     Item,
+    NotChecked,
     Rating,
+    RedFlag,
+    Rules,
+    Scale,
+    ScaleEntry,
+    Subject,
     VersionMapping,
+    Weights,
 )
 from guidebuild.yamlsafe import Checker, Document, did_you_mean, kind, load_path
 
@@ -29,8 +43,49 @@ ITEM_ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\Z")
 """Item IDs: ``A1``, or a readable ``aims-written``."""
 VERSION_PATTERN = re.compile(r"\d+(?:\.\d+)*\Z")
 
-_TOP = ("id", "version", "title", "description", "mappings", "domains")
+_TOP = (
+    "id",
+    "version",
+    "title",
+    "description",
+    "subject",
+    "keywords",
+    "details",
+    "scale",
+    "evidence",
+    "tie_break",
+    "scoring",
+    "red_flag_warning",
+    "red_flags",
+    "not_checked",
+    "mappings",
+    "domains",
+)
+_REQUIRED_TOP = ("id", "version", "title", "subject", "details", "scale", "scoring", "domains")
 _DOMAIN = ("id", "title", "core", "summary", "items")
+_SUBJECT = ("one", "many", "heading", "report_title", "report_title_many", "schema_description")
+_DETAIL = ("key", "label", "hint", "required", "date", "multiline", "placeholder")
+_SCALE_ENTRY = ("rating", "score", "label", "meaning", "needs")
+_EVIDENCE = ("kinds", "without_evidence", "unwritten_only")
+_KIND = ("kind", "label", "written")
+_SCORING = (
+    "weights",
+    "verdicts",
+    "not_assessable_na_share",
+    "bands",
+    "uncertain_when_not_known_could_change_band",
+)
+_WEIGHTS = ("item", "must_meet", "domain", "core_domain")
+_VERDICTS = ("strong", "adequate", "weak")
+_BANDS = ("names", "does_not_meet", "partially_meets", "exemplary", "meets")
+_BAND_RULES = {
+    "does_not_meet": ("must_meet_failures", "low_core_domains", "overall_below"),
+    "partially_meets": ("must_meet_failures",),
+    "exemplary": ("overall_at_least",),
+    "meets": ("overall_at_least", "weak_other_domains"),
+}
+_RED_FLAG = ("id", "text", "forces")
+_NOT_CHECKED = ("recommendation", "reason")
 _ITEM = (
     "id",
     "title",
@@ -39,11 +94,13 @@ _ITEM = (
     "weight",
     "allows",
     "descriptors",
+    "essential",
+    "designs",
     "evidence",
     "action",
     "recommendations",
 )
-_DESCRIPTORS = ("weak", "adequate", "strong")
+_DESCRIPTORS = ("absent", "weak", "adequate", "strong")
 _MAPPING = ("from", "items")
 
 
@@ -59,9 +116,12 @@ def parse_framework(document: Document) -> Framework:
         document.data,
         (),
         known=_TOP,
-        required=("id", "version", "title", "domains"),
+        required=_REQUIRED_TOP,
         what="the framework",
     )
+    rules = _rules(check, data)
+    subject = _subject(check, data.get("subject"))
+    details = _details(check, data.get("details"))
     framework_id = check.text(data.get("id"), ("id",))
     if framework_id and not ID_PATTERN.match(framework_id):
         check.report(("id",), f"framework id {framework_id!r} must be lower-case-with-hyphens")
@@ -73,7 +133,7 @@ def parse_framework(document: Document) -> Framework:
     if "domains" in data and not raw_domains:
         check.report(("domains",), "a framework needs at least one domain")
     for d_index, raw_domain in enumerate(raw_domains):
-        domain = _domain(check, raw_domain, ("domains", d_index), seen_items)
+        domain = _domain(check, raw_domain, ("domains", d_index), seen_items, rules)
         if domain is None:
             continue
         if domain.id in seen_domains:
@@ -83,6 +143,16 @@ def parse_framework(document: Document) -> Framework:
     if domains and not any(d.core for d in domains):
         check.report(("domains",), "at least one domain must be core: true")
     mappings = _mappings(check, data.get("mappings"), set(seen_items), version)
+    items = {item.id: item for domain in domains for item in domain.items}
+    red_flags = _red_flags(check, data.get("red_flags"), items)
+    warning = check.text(data.get("red_flag_warning"), ("red_flag_warning",), optional=True)
+    if red_flags and not warning:
+        check.report(("red_flags",), "red flags need a red_flag_warning to show")
+    not_checked = _not_checked(check, data.get("not_checked"))
+    keywords = tuple(
+        check.text(word, ("keywords", index))
+        for index, word in enumerate(check.sequence(data.get("keywords"), ("keywords",)))
+    )
     if check.problems:
         count = len(check.problems)
         raise InputError(
@@ -95,6 +165,13 @@ def parse_framework(document: Document) -> Framework:
         title=check.text(data.get("title"), ("title",)),
         description=check.text(data.get("description"), ("description",), optional=True),
         domains=tuple(domains),
+        rules=rules,
+        subject=subject,
+        details=details,
+        keywords=keywords,
+        red_flags=red_flags,
+        red_flag_warning=warning,
+        not_checked=not_checked,
         mappings=mappings,
         source=Path(document.path),
     )
@@ -110,7 +187,11 @@ def _version(check: Checker, value: Any, keys: tuple[str | int, ...]) -> str:
 
 
 def _domain(
-    check: Checker, raw: Any, keys: tuple[str | int, ...], seen_items: dict[str, str]
+    check: Checker,
+    raw: Any,
+    keys: tuple[str | int, ...],
+    seen_items: dict[str, str],
+    rules: Rules,
 ) -> Domain | None:
     data = check.mapping(
         raw, keys, known=_DOMAIN, required=("id", "title", "items"), what="a domain"
@@ -127,7 +208,7 @@ def _domain(
         check.report((*keys, "items"), f"domain {domain_id!r} has no items")
     for i_index, raw_item in enumerate(raw_items):
         item_keys = (*keys, "items", i_index)
-        item = _item(check, raw_item, item_keys)
+        item = _item(check, raw_item, item_keys, rules)
         if item is None:
             continue
         if item.id in seen_items:
@@ -141,7 +222,7 @@ def _domain(
         # Core domains must always be assessable, so that the band rules always see them.
         optional_na = sum(1 for item in items if Rating.NA in item.allows)
         always = sum(1 for item in items if not item.allows)
-        if optional_na * 2 > len(items) or always == 0:
+        if optional_na * 100 > rules.not_assessable_na_share * len(items) or always == 0:
             check.report(
                 (*keys, "core"),
                 f"core domain {domain_id!r} could become not assessable: at most half of its "
@@ -153,10 +234,11 @@ def _domain(
         core=core,
         summary=check.text(data.get("summary"), (*keys, "summary"), optional=True),
         items=tuple(items),
+        weight=rules.weights.core_domain if core else rules.weights.domain,
     )
 
 
-def _item(check: Checker, raw: Any, keys: tuple[str | int, ...]) -> Item | None:
+def _item(check: Checker, raw: Any, keys: tuple[str | int, ...], rules: Rules) -> Item | None:
     required = ("id", "title", "question", "weight", "descriptors", "action", "recommendations")
     data = check.mapping(raw, keys, known=_ITEM, required=required, what="an item")
     if not data:
@@ -166,7 +248,7 @@ def _item(check: Checker, raw: Any, keys: tuple[str | int, ...]) -> Item | None:
         check.report((*keys, "id"), f"item id {item_id!r} must be letters, digits and hyphens")
     must_meet = check.flag(data.get("must_meet"), (*keys, "must_meet"))
     weight = data.get("weight")
-    expected = 2 if must_meet else 1
+    expected = rules.weights.must_meet if must_meet else rules.weights.item
     if weight is not None and (isinstance(weight, bool) or weight != expected):
         check.report(
             (*keys, "weight"),
@@ -177,7 +259,11 @@ def _item(check: Checker, raw: Any, keys: tuple[str | int, ...]) -> Item | None:
     allows: set[Rating] = set()
     for a_index, raw_rating in enumerate(check.sequence(data.get("allows"), (*keys, "allows"))):
         names = [r.value for r in OPTIONAL_RATINGS]
-        if raw_rating in names:
+        if raw_rating in names and not rules.scale.offers(Rating(raw_rating)):
+            check.report(
+                (*keys, "allows", a_index), f"{raw_rating} is not on the framework's scale"
+            )
+        elif raw_rating in names:
             allows.add(Rating(raw_rating))
         else:
             check.report(
@@ -192,14 +278,20 @@ def _item(check: Checker, raw: Any, keys: tuple[str | int, ...]) -> Item | None:
             data["descriptors"],
             desc_keys,
             known=_DESCRIPTORS,
-            required=_DESCRIPTORS,
+            required=_DESCRIPTORS[1:],
             what="descriptors",
         )
-    texts = [
-        check.text(raw_desc[name], (*desc_keys, name)) if name in raw_desc else ""
+    texts = {
+        name: check.text(raw_desc[name], (*desc_keys, name)) if name in raw_desc else ""
         for name in _DESCRIPTORS
-    ]
-    descriptors = Descriptors(*texts)
+    }
+    descriptors = Descriptors(**texts)
+    essential = tuple(
+        check.text(condition, (*keys, "essential", index))
+        for index, condition in enumerate(
+            check.sequence(data.get("essential"), (*keys, "essential"))
+        )
+    )
     recommendations: list[str] = []
     positions: list[tuple[int, int]] = []
     rec_keys = (*keys, "recommendations")
@@ -231,7 +323,268 @@ def _item(check: Checker, raw: Any, keys: tuple[str | int, ...]) -> Item | None:
         action=check.text(data.get("action"), (*keys, "action")),
         recommendations=tuple(recommendations),
         recommendation_positions=tuple(positions),
+        ratings=tuple(
+            r
+            for r in SCALE_ORDER
+            if r in rules.scale.always or (r in allows and rules.scale.offers(r))
+        ),
+        essential=essential,
+        designs=check.text(data.get("designs"), (*keys, "designs"), optional=True),
     )
+
+
+Keys = tuple[str | int, ...]
+
+
+def _whole(check: Checker, value: Any, keys: Keys, *, low: int = 0, high: int = 1000) -> int:
+    """A whole number from ``low`` to ``high``; 0 after reporting anything else."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        check.report(keys, f"expected a whole number from {low} to {high}, not {kind(value)}")
+        return 0
+    return value
+
+
+def _rating_name(check: Checker, value: Any, keys: Keys, names: list[str]) -> Rating | None:
+    if isinstance(value, str) and value in names:
+        return Rating(value)
+    hint = did_you_mean(value, names) if isinstance(value, str) else ""
+    check.report(keys, f"expected one of {', '.join(names)}, not {kind(value)}{hint}")
+    return None
+
+
+def _scale(check: Checker, raw: Any) -> Scale:
+    names = [r.value for r in SCALE_ORDER]
+    entries: list[ScaleEntry] = []
+    for index, raw_entry in enumerate(check.sequence(raw, ("scale",))):
+        keys: Keys = ("scale", index)
+        data = check.mapping(
+            raw_entry, keys, known=_SCALE_ENTRY, required=("rating", "label"), what="a rating"
+        )
+        if not data:
+            continue
+        rating = _rating_name(check, data.get("rating"), (*keys, "rating"), names)
+        if rating is None:
+            continue
+        if any(e.rating is rating for e in entries):
+            check.report((*keys, "rating"), f"rating {rating.value!r} is on the scale twice")
+            continue
+        score: int | None = None
+        if rating.applies:
+            score = _whole(check, data.get("score"), (*keys, "score"), high=100)
+        elif "score" in data:
+            check.report((*keys, "score"), f"{rating.value} leaves the sums: it has no score")
+        needs = data.get("needs", "")
+        if needs not in ("", "evidence", "reason"):
+            check.report((*keys, "needs"), f"needs is evidence or reason, not {kind(needs)}")
+            needs = ""
+        entries.append(
+            ScaleEntry(
+                rating=rating,
+                score=score,
+                label=check.text(data.get("label"), (*keys, "label")),
+                meaning=check.text(data.get("meaning"), (*keys, "meaning"), optional=True),
+                needs=needs,
+            )
+        )
+    offered = {e.rating for e in entries}
+    missing = [r.value for r in LEVELS if r not in offered]
+    if raw is not None and missing:
+        check.report(("scale",), f"the scale needs the four levels; missing: {', '.join(missing)}")
+    scale = Scale(tuple(sorted(entries, key=lambda e: SCALE_ORDER.index(e.rating))))
+    scores = [scale.score(r) or 0 for r in LEVELS]
+    if not missing and scores != sorted(scores):
+        check.report(("scale",), "the four levels must score from absent up to strong")
+    return scale
+
+
+def _evidence_rules(check: Checker, raw: Any, scale: Scale) -> EvidenceRules:
+    if raw is None:
+        return EvidenceRules()
+    data = check.mapping(raw, ("evidence",), known=_EVIDENCE, required=("kinds",), what="evidence")
+    kinds: list[EvidenceKind] = []
+    for index, raw_kind in enumerate(check.sequence(data.get("kinds"), ("evidence", "kinds"))):
+        keys: Keys = ("evidence", "kinds", index)
+        entry = check.mapping(raw_kind, keys, known=_KIND, required=_KIND, what="an evidence kind")
+        if entry:
+            kinds.append(
+                EvidenceKind(
+                    kind=check.text(entry.get("kind"), (*keys, "kind")),
+                    label=check.text(entry.get("label"), (*keys, "label")),
+                    written=check.flag(entry.get("written"), (*keys, "written")),
+                )
+            )
+    names = [r.value for r in scale.always]
+    without = Rating.WEAK
+    if "without_evidence" in data:
+        without = (
+            _rating_name(check, data["without_evidence"], ("evidence", "without_evidence"), names)
+            or Rating.WEAK
+        )
+    unwritten = None
+    if "unwritten_only" in data:
+        unwritten = _rating_name(
+            check, data["unwritten_only"], ("evidence", "unwritten_only"), names
+        )
+    return EvidenceRules(tuple(kinds), without, unwritten)
+
+
+def _rules(check: Checker, data: dict[str, Any]) -> Rules:
+    scale = _scale(check, data.get("scale"))
+    raw = (
+        check.mapping(
+            data.get("scoring", {}),
+            ("scoring",),
+            known=_SCORING,
+            required=("weights", "verdicts", "not_assessable_na_share", "bands"),
+            what="scoring",
+        )
+        if "scoring" in data
+        else {}
+    )
+
+    def section(name: str, known: tuple[str, ...], *where: str) -> dict[str, Any]:
+        parent: Any = raw
+        for step in where:
+            parent = parent.get(step, {}) if isinstance(parent, dict) else {}
+        keys = ("scoring", *where, name)
+        if not isinstance(parent, dict) or name not in parent:
+            return {}
+        return check.mapping(parent[name], keys, known=known, required=known, what=name)
+
+    def number(values: dict[str, Any], name: str, *where: str, high: int = 1000) -> int:
+        if name not in values:
+            return 0
+        return _whole(check, values[name], ("scoring", *where, name), high=high)
+
+    weights_raw = section("weights", _WEIGHTS)
+    weights = Weights(*(number(weights_raw, n, "weights", high=100) for n in _WEIGHTS))
+    verdicts_raw = section("verdicts", _VERDICTS)
+    verdicts = tuple(number(verdicts_raw, n, "verdicts", high=100) for n in _VERDICTS)
+    if verdicts_raw and list(verdicts) != sorted(verdicts, reverse=True):
+        check.report(("scoring", "verdicts"), "verdict thresholds must fall from strong to weak")
+    share = number(raw, "not_assessable_na_share", high=100) if raw else 0
+    bands_raw = section("bands", _BANDS)
+    names_raw: Any = bands_raw.get("names", {})
+    band_names: dict[str, str] = {}
+    band_values = [b.value for b in Band]
+    if isinstance(names_raw, dict):
+        known_names = tuple(band_values)
+        names_data = check.mapping(
+            names_raw,
+            ("scoring", "bands", "names"),
+            known=known_names,
+            required=known_names,
+            what="band names",
+        )
+        for value in band_values:
+            if value in names_data:
+                band_names[value] = check.text(
+                    names_data[value], ("scoring", "bands", "names", value)
+                )
+    numbers: dict[str, int] = {}
+    for rule, fields in _BAND_RULES.items():
+        rule_raw = section(rule, fields, "bands")
+        for name in fields:
+            numbers[f"{rule}_{name}"] = number(rule_raw, name, "bands", rule)
+    uncertain = check.flag(
+        raw.get("uncertain_when_not_known_could_change_band") if raw else None,
+        ("scoring", "uncertain_when_not_known_could_change_band"),
+    )
+    return Rules(
+        scale=scale,
+        weights=weights,
+        verdicts=(verdicts[0], verdicts[1], verdicts[2]),
+        not_assessable_na_share=share,
+        bands=BandRules(names=band_names, **numbers),
+        evidence=_evidence_rules(check, data.get("evidence"), scale),
+        uncertain=uncertain,
+        tie_break=check.text(data.get("tie_break"), ("tie_break",), optional=True),
+    )
+
+
+def _subject(check: Checker, raw: Any) -> Subject:
+    data = check.mapping(raw, ("subject",), known=_SUBJECT, required=_SUBJECT, what="subject")
+    return Subject(
+        *(check.text(data.get(n), ("subject", n)) if n in data else "" for n in _SUBJECT)
+    )
+
+
+def _details(check: Checker, raw: Any) -> tuple[DetailField, ...]:
+    fields: list[DetailField] = []
+    for index, raw_field in enumerate(check.sequence(raw, ("details",))):
+        keys: Keys = ("details", index)
+        data = check.mapping(
+            raw_field, keys, known=_DETAIL, required=("key", "label"), what="a detail"
+        )
+        if not data:
+            continue
+        fields.append(
+            DetailField(
+                key=check.text(data.get("key"), (*keys, "key")),
+                label=check.text(data.get("label"), (*keys, "label")),
+                hint=check.text(data.get("hint"), (*keys, "hint"), optional=True),
+                required=check.flag(data.get("required"), (*keys, "required")),
+                date=check.flag(data.get("date"), (*keys, "date")),
+                multiline=check.flag(data.get("multiline"), (*keys, "multiline")),
+                placeholder=check.text(
+                    data.get("placeholder"), (*keys, "placeholder"), optional=True
+                ),
+            )
+        )
+    return tuple(fields)
+
+
+def _red_flags(check: Checker, raw: Any, items: dict[str, Item]) -> tuple[RedFlag, ...]:
+    flags: list[RedFlag] = []
+    for index, raw_flag in enumerate(check.sequence(raw, ("red_flags",))):
+        keys: Keys = ("red_flags", index)
+        data = check.mapping(raw_flag, keys, known=_RED_FLAG, required=_RED_FLAG, what="a red flag")
+        if not data:
+            continue
+        flag_id = check.text(data.get("id"), (*keys, "id"))
+        if flag_id and not ID_PATTERN.match(flag_id):
+            check.report((*keys, "id"), f"red flag id {flag_id!r} must be lower-case-with-hyphens")
+        if any(f.id == flag_id for f in flags):
+            check.report((*keys, "id"), f"red flag {flag_id!r} is defined twice")
+        forces: list[str] = []
+        for f_index, item_id in enumerate(check.sequence(data.get("forces"), (*keys, "forces"))):
+            item = items.get(item_id) if isinstance(item_id, str) else None
+            if item is None:
+                check.report(
+                    (*keys, "forces", f_index),
+                    f"red flag {flag_id!r} forces {kind(item_id)}, which is no item"
+                    + (did_you_mean(item_id, list(items)) if isinstance(item_id, str) else ""),
+                )
+            elif item.allows:
+                # Forcing an item out of n/a could make a domain assessable and so raise
+                # the overall percent: a red flag must never help a scheme.
+                check.report(
+                    (*keys, "forces", f_index),
+                    f"red flag {flag_id!r} forces {item.id}, which allows "
+                    f"{' and '.join(sorted(r.value for r in item.allows))}: a red flag may "
+                    "force only items that always count",
+                )
+            else:
+                forces.append(item.id)
+        flags.append(RedFlag(flag_id, check.text(data.get("text"), (*keys, "text")), tuple(forces)))
+    return tuple(flags)
+
+
+def _not_checked(check: Checker, raw: Any) -> tuple[NotChecked, ...]:
+    entries: list[NotChecked] = []
+    for index, raw_entry in enumerate(check.sequence(raw, ("not_checked",))):
+        keys: Keys = ("not_checked", index)
+        data = check.mapping(
+            raw_entry, keys, known=_NOT_CHECKED, required=_NOT_CHECKED, what="a note"
+        )
+        if data:
+            entries.append(
+                NotChecked(
+                    check.text(data.get("recommendation"), (*keys, "recommendation")),
+                    check.text(data.get("reason"), (*keys, "reason")),
+                )
+            )
+    return tuple(entries)
 
 
 def _mappings(

@@ -12,39 +12,211 @@ from pathlib import Path
 
 
 class Rating(enum.StrEnum):
-    """What an organiser says about one item. The values are what scheme files contain."""
+    """What an organiser says about one item. The values are what scheme files contain.
+
+    Which of these a framework offers, and what each scores, is the framework's
+    :class:`Scale`; the shape of the rules (n/a and not-yet-due leave the sums) is here.
+    """
 
     ABSENT = "absent"
     WEAK = "weak"
     ADEQUATE = "adequate"
     STRONG = "strong"
+    PRACTISED = "practised"
+    """Done but not written down (framework 1.1 on)."""
+    NOT_KNOWN = "not-known"
+    """The organiser does not know (framework 1.1 on): counted as its scale says, and
+    listed apart as something to find out."""
     NA = "n/a"
     NOT_YET_DUE = "not-yet-due"
 
     @property
-    def score(self) -> int | None:
-        """0 to 3, or None for the two ratings that leave the item out of the sums."""
-        return _SCORES[self]
-
-    @property
     def applies(self) -> bool:
         """False for n/a and not-yet-due: the item counts in neither numerator nor ceiling."""
-        return _SCORES[self] is not None
+        return self not in OPTIONAL_RATINGS
 
 
-_SCORES: dict[Rating, int | None] = {
-    Rating.ABSENT: 0,
-    Rating.WEAK: 1,
-    Rating.ADEQUATE: 2,
-    Rating.STRONG: 3,
-    Rating.NA: None,
-    Rating.NOT_YET_DUE: None,
-}
-SCORED_RATINGS = (Rating.ABSENT, Rating.WEAK, Rating.ADEQUATE, Rating.STRONG)
-"""The four ratings every item accepts, from worst to best."""
+LEVELS = (Rating.ABSENT, Rating.WEAK, Rating.ADEQUATE, Rating.STRONG)
+"""The four levels every item describes, from worst to best."""
 OPTIONAL_RATINGS = (Rating.NA, Rating.NOT_YET_DUE)
 """The ratings an item accepts only when the framework says so."""
-MAX_SCORE = 3
+SCALE_ORDER = (*LEVELS, Rating.PRACTISED, Rating.NOT_KNOWN, *OPTIONAL_RATINGS)
+"""The order ratings are listed in on forms and in messages."""
+
+
+@dataclass(frozen=True)
+class ScaleEntry:
+    """One rating of a framework's scale."""
+
+    rating: Rating
+    score: int | None
+    """What the rating counts; None for the ratings that leave the sums (n/a, not-yet-due)."""
+    label: str
+    meaning: str
+    needs: str = ""
+    """``evidence``, ``reason`` or empty: what the rating must come with."""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The ratings a framework offers and what each scores."""
+
+    entries: tuple[ScaleEntry, ...]
+
+    def entry(self, rating: Rating) -> ScaleEntry | None:
+        return next((e for e in self.entries if e.rating is rating), None)
+
+    def offers(self, rating: Rating) -> bool:
+        return self.entry(rating) is not None
+
+    def score(self, rating: Rating) -> int | None:
+        entry = self.entry(rating)
+        return entry.score if entry else None
+
+    def label(self, rating: Rating) -> str:
+        entry = self.entry(rating)
+        return entry.label if entry else rating.value
+
+    def meaning(self, rating: Rating) -> str:
+        entry = self.entry(rating)
+        return entry.meaning if entry else ""
+
+    def needs(self, rating: Rating, what: str) -> bool:
+        entry = self.entry(rating)
+        return bool(entry and entry.needs == what)
+
+    @property
+    def max_score(self) -> int:
+        return max(e.score for e in self.entries if e.score is not None)
+
+    @property
+    def adequate_score(self) -> int:
+        """The score of adequate: below it an item needs an action."""
+        return self.score(Rating.ADEQUATE) or 0
+
+    @property
+    def always(self) -> tuple[Rating, ...]:
+        """The ratings every item accepts (all but n/a and not-yet-due), in scale order."""
+        return tuple(r for r in SCALE_ORDER if r.applies and self.offers(r))
+
+    @property
+    def ratings(self) -> tuple[Rating, ...]:
+        """Every rating of the scale, in scale order."""
+        return tuple(r for r in SCALE_ORDER if self.offers(r))
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    """A kind of evidence an organiser names, e.g. a document or a practice seen."""
+
+    kind: str
+    label: str
+    written: bool
+
+
+@dataclass(frozen=True)
+class EvidenceRules:
+    """What evidence adequate and strong need, and how they count without it."""
+
+    kinds: tuple[EvidenceKind, ...] = ()
+    """Empty: any text is evidence (framework 1.0). Otherwise each line names its kind."""
+    without_evidence: Rating = Rating.WEAK
+    """What adequate or strong without evidence counts as."""
+    unwritten_only: Rating | None = None
+    """What adequate or strong counts as when all its evidence is of unwritten kinds."""
+
+    def kind(self, name: str) -> EvidenceKind | None:
+        folded = name.strip().casefold()
+        return next(
+            (k for k in self.kinds if folded in (k.kind.casefold(), k.label.casefold())), None
+        )
+
+
+@dataclass(frozen=True)
+class Weights:
+    item: int
+    must_meet: int
+    domain: int
+    core_domain: int
+
+
+@dataclass(frozen=True)
+class BandRules:
+    """The numbers and names of the band rules (the rules' shape is in scoring.py)."""
+
+    names: dict[str, str]
+    """Band value (exemplary, meets, ...) -> the name the framework gives it."""
+    does_not_meet_must_meet_failures: int
+    does_not_meet_low_core_domains: int
+    does_not_meet_overall_below: int
+    partially_meets_must_meet_failures: int
+    exemplary_overall_at_least: int
+    meets_overall_at_least: int
+    meets_weak_other_domains: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The numbers of a framework's scoring rules, as its file declares them."""
+
+    scale: Scale
+    weights: Weights
+    verdicts: tuple[int, int, int]
+    """The percent at or above which a domain is strong, adequate and weak."""
+    not_assessable_na_share: int
+    """A domain with more than this percent of its items n/a is not assessable."""
+    bands: BandRules
+    evidence: EvidenceRules = EvidenceRules()
+    uncertain: bool = False
+    """Whether a result whose not-known answers could change the band says it is uncertain."""
+    tie_break: str = ""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a framework assesses, in the words forms and reports use."""
+
+    one: str
+    many: str
+    heading: str
+    report_title: str
+    report_title_many: str
+    """With ``{count}`` for the number assessed."""
+    schema_description: str
+
+
+@dataclass(frozen=True)
+class DetailField:
+    """One detail of what is assessed, asked for at the top of every form."""
+
+    key: str
+    """The key under ``scheme:`` in a scheme file."""
+    label: str
+    """What the form calls it."""
+    hint: str = ""
+    required: bool = False
+    date: bool = False
+    multiline: bool = False
+    placeholder: str = ""
+    """The template's text for it, refused if left in place."""
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A practice that makes a scheme something other than what the framework assesses."""
+
+    id: str
+    text: str
+    forces: tuple[str, ...]
+    """The items it contradicts: forced to absent when the flag is ticked."""
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    """A recommendation no item checks, and why."""
+
+    recommendation: str
+    reason: str
 
 
 class Verdict(enum.StrEnum):
@@ -103,11 +275,13 @@ class Rag(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Descriptors:
-    """What each rating looks like for one item, so that two people rate alike."""
+    """What each level looks like for one item, so that two people rate alike."""
 
     weak: str
     adequate: str
     strong: str
+    absent: str = ""
+    """Framework 1.0 has none; from 1.1 every item describes absent too."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +291,7 @@ class Item:
     id: str
     """Permanent ID, e.g. ``C1``; never reused for a different question."""
     title: str
-    """A short label for tables, e.g. "Mentees choose their mentor"."""
+    """A short label for tables, e.g. "Written aims and scope"."""
     question: str
     """The question an organiser answers."""
     descriptors: Descriptors
@@ -135,15 +309,16 @@ class Item:
     """IDs of the guidance recommendations this item checks."""
     recommendation_positions: tuple[tuple[int, int], ...] = ()
     """Line and column of each recommendation reference in the framework file."""
+    ratings: tuple[Rating, ...] = LEVELS
+    """Every rating this item accepts, in the scale's order (the loader fills it in)."""
+    essential: tuple[str, ...] = ()
+    """The conditions of adequate that must all hold."""
+    designs: str = ""
+    """How the item applies to schemes of another design."""
 
     def accepts(self, rating: Rating) -> bool:
         """Whether a scheme may give this item ``rating``."""
-        return rating.applies or rating in self.allows
-
-    @property
-    def ratings(self) -> tuple[Rating, ...]:
-        """Every rating this item accepts, in the scale's order."""
-        return SCORED_RATINGS + tuple(r for r in OPTIONAL_RATINGS if r in self.allows)
+        return rating in self.ratings
 
 
 @dataclass(frozen=True)
@@ -155,11 +330,8 @@ class Domain:
     core: bool
     summary: str
     items: tuple[Item, ...]
-
-    @property
-    def weight(self) -> int:
-        """The domain's weight in the overall percent: 2 for a core domain, else 1."""
-        return 2 if self.core else 1
+    weight: int
+    """The domain's weight in the overall percent (the framework's weights)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +355,13 @@ class Framework:
     title: str
     description: str
     domains: tuple[Domain, ...]
+    rules: Rules
+    subject: Subject
+    details: tuple[DetailField, ...]
+    keywords: tuple[str, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    red_flag_warning: str = ""
+    not_checked: tuple[NotChecked, ...] = ()
     mappings: tuple[VersionMapping, ...] = ()
     """Declared mappings from earlier versions, which make results comparable."""
     source: Path | None = None
@@ -218,6 +397,13 @@ class Framework:
     def domain(self, domain_id: str) -> Domain | None:
         """The domain with this ID, or None."""
         return next((d for d in self.domains if d.id == domain_id), None)
+
+    def red_flag(self, flag_id: str) -> RedFlag | None:
+        return next((f for f in self.red_flags if f.id == flag_id), None)
+
+    def band_name(self, band: Band) -> str:
+        """The framework's name for ``band``."""
+        return self.rules.bands.names.get(band.value, band.value)
 
     def mapping_from(self, version: str) -> VersionMapping | None:
         """The declared mapping from an earlier ``version``, if any."""

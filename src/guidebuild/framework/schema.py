@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from guidebuild.answers.build import SCHEME_KEYS, SCHEME_REQUIRED
-from guidebuild.framework.model import Framework, Item
+from guidebuild.framework.model import DetailField, Framework, Item
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -34,18 +34,31 @@ def _text(description: str) -> dict[str, Any]:
     return {"type": "string", "description": description}
 
 
-def _date(description: str) -> dict[str, Any]:
-    return {"type": "string", "format": "date", "description": description}
-
-
-def _answer_schema(item: Item, domain_title: str) -> dict[str, Any]:
+def _answer_schema(item: Item, domain_title: str, framework: Framework) -> dict[str, Any]:
     ratings = [rating.value for rating in item.ratings]
     must = " Must-meet." if item.must_meet else ""
+    levels = item.descriptors
     described = (
-        f"{item.question}{must}\n\nweak: {item.descriptors.weak}\n"
-        f"adequate: {item.descriptors.adequate}\nstrong: {item.descriptors.strong}\n\n"
+        f"{item.question}{must}\n\n"
+        + (f"absent: {levels.absent}\n" if levels.absent else "")
+        + f"weak: {levels.weak}\nadequate: {levels.adequate}\nstrong: {levels.strong}\n\n"
         f"Evidence: {item.evidence_hint}"
     )
+    kinds = [k.label for k in framework.rules.evidence.kinds]
+    line: dict[str, Any] = {"type": "string"}
+    if kinds:
+        # "document: text", or in YAML the one-key mapping `- document: text`.
+        line = {
+            "oneOf": [
+                {"type": "string"},
+                {
+                    "type": "object",
+                    "minProperties": 1,
+                    "maxProperties": 1,
+                    "additionalProperties": {"type": "string"},
+                },
+            ]
+        }
     properties: dict[str, Any] = {
         "rating": {
             "description": "absent, weak, adequate or strong"
@@ -54,13 +67,14 @@ def _answer_schema(item: Item, domain_title: str) -> dict[str, Any]:
         },
         "evidence": {
             "description": "The documents, records or links that show it (needed for "
-            "adequate or strong).",
-            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+            "adequate or strong)"
+            + (f"; each starts with its kind: {', '.join(kinds)}." if kinds else "."),
+            "oneOf": [line, {"type": "array", "items": line}],
         },
         "note": _text("Anything that explains the rating."),
         "reason": _text("Why the item is n/a (required for n/a)."),
         "owner": _text("Who owns the action for this item."),
-        "due": _date("When the action is due (YYYY-MM-DD)."),
+        "due": _text("When the action is due: a date, e.g. 30 September 2005."),
     }
     schema: dict[str, Any] = {
         "title": f"{item.id} {item.title} ({domain_title})",
@@ -75,46 +89,64 @@ def _answer_schema(item: Item, domain_title: str) -> dict[str, Any]:
     return schema
 
 
+def _detail(field: DetailField) -> dict[str, Any]:
+    described = field.label + (f": {field.hint}" if field.hint else "")
+    if field.date:
+        # A day or a month, as people type it (2005-02-14, 14 February 2005, 2005-02): the
+        # reader normalises it, so the schema asks only for text (YAML turns 2005-02-14
+        # into a date, which editors show as text).
+        return _text(f"{described}. A date, for example 14 February 2005, or a month.")
+    return _text(described)
+
+
 def scheme_schema(framework: Framework) -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) for scheme files written for ``framework``."""
-    scheme_properties: dict[str, Any] = {}
-    for name in SCHEME_KEYS:
-        description = _SCHEME_DESCRIPTIONS[name]
-        if name in ("assessed_on", "started_on", "first_cycle_ends"):
-            scheme_properties[name] = _date(description)
-        else:
-            scheme_properties[name] = _text(description)
+    details = framework.details
+    if details:
+        scheme_properties = {field.key: _detail(field) for field in details}
+        required = [field.key for field in details if field.required]
+    else:
+        scheme_properties = {name: _text(_SCHEME_DESCRIPTIONS[name]) for name in SCHEME_KEYS}
+        required = list(SCHEME_REQUIRED)
     answers = {
-        item.id: _answer_schema(item, domain.title)
+        item.id: _answer_schema(item, domain.title, framework)
         for domain in framework.domains
         for item in domain.items
+    }
+    properties: dict[str, Any] = {
+        "framework": {
+            "description": "The framework and version the answers are for.",
+            "const": framework.key,
+        },
+        "scheme": {
+            "type": "object",
+            "required": required,
+            "additionalProperties": False,
+            "properties": scheme_properties,
+        },
+    }
+    if framework.red_flags:
+        properties["red_flags"] = {
+            "description": "The red flags that are true of this scheme: "
+            + "; ".join(f"{flag.id}: {flag.text}" for flag in framework.red_flags),
+            "type": ["array", "null"],
+            "items": {"enum": [flag.id for flag in framework.red_flags]},
+            "uniqueItems": True,
+        }
+    properties["answers"] = {
+        "type": ["object", "null"],
+        "additionalProperties": False,
+        "properties": answers,
     }
     return {
         "$schema": DIALECT,
         "$id": f"urn:guidebuild:scheme:{framework.id}:{framework.version}",
         "title": f"Scheme file for {framework.title} ({framework.key})",
         "description": (
-            "A formal mentoring scheme's self-assessment, scored by `guidebuild assess`. "
-            "An item left out counts as absent."
+            f"{framework.subject.schema_description.strip()} An item left out counts as absent."
         ),
         "type": "object",
         "required": ["framework", "scheme"],
         "additionalProperties": False,
-        "properties": {
-            "framework": {
-                "description": "The framework and version the answers are for.",
-                "const": framework.key,
-            },
-            "scheme": {
-                "type": "object",
-                "required": list(SCHEME_REQUIRED),
-                "additionalProperties": False,
-                "properties": scheme_properties,
-            },
-            "answers": {
-                "type": ["object", "null"],
-                "additionalProperties": False,
-                "properties": answers,
-            },
-        },
+        "properties": properties,
     }

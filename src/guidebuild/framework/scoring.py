@@ -1,12 +1,14 @@
 """Scoring: pure functions from a framework and a scheme's answers to an assessment.
 
-The rules (README, "How a scheme is scored", and the guidance's checklist appendix):
+The rules (README, "How a scheme is scored", and the guidance's checklist appendix). The
+numbers in them are the framework's (:class:`guidebuild.framework.model.Rules`, read from
+its file); the shape of the rules is here. With framework 1.0's numbers:
 
-1. Ratings score absent 0, weak 1, adequate 2, strong 3. Adequate or strong without
-   evidence counts as weak, and the result says so.
+1. Ratings score as the framework's scale says (absent 0, weak 1, adequate 2, strong 3).
+   Adequate or strong without evidence counts as weak, and the result says so.
 2. An item's weight is 1, or 2 for a must-meet item.
-3. Domain percent = sum(weight x score) / (3 x sum(weight)), over the items that apply:
-   n/a and not-yet-due items leave both the numerator and the ceiling.
+3. Domain percent = sum(weight x score) / (max score x sum(weight)), over the items that
+   apply: n/a and not-yet-due items leave both the numerator and the ceiling.
 4. Domain verdict: strong >= 80 %, adequate >= 50 %, weak >= 20 %, absent below. A
    must-meet item below adequate caps its domain at weak. A domain with more than half of
    its items n/a (or with no item that applies) is not assessable. A domain with a
@@ -21,22 +23,21 @@ shown as 80 % nor treated as strong: percents are shown rounded *down* to one de
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 from guidebuild.answers.model import Answer, Answers
 from guidebuild.framework.model import (
-    MAX_SCORE,
     Band,
     Domain,
     Framework,
     Item,
     Rag,
     Rating,
+    Rules,
     Verdict,
 )
-
-ADEQUATE_SCORE = 2
 
 
 def floor_percent(numerator: int, denominator: int) -> float:
@@ -60,6 +61,28 @@ class ItemResult:
     """The rating that counts: absent if unanswered, weak if capped for lack of evidence."""
     no_evidence: bool
     """Rated adequate or strong without evidence, so counted as weak."""
+    score: int | None = None
+    """What ``counted_as`` scores on the framework's scale; None when the item does not apply."""
+    adequate_score: int = 0
+    """The scale's score of adequate, below which the item needs an action."""
+    forced_by: tuple[str, ...] = ()
+    """The red flags that forced the item to absent."""
+    unwritten_only: bool = False
+    """Rated adequate or strong on evidence of practice only: counted as practised."""
+
+    @property
+    def not_known(self) -> bool:
+        """The organiser answered not-known: something to find out."""
+        return (
+            self.answer is not None
+            and self.answer.rating is Rating.NOT_KNOWN
+            and not self.forced_by
+        )
+
+    @property
+    def practised(self) -> bool:
+        """Done but not written down (rated so, or so counted): the action is to write it."""
+        return self.counted_as is Rating.PRACTISED
 
     @property
     def rating(self) -> Rating:
@@ -71,15 +94,9 @@ class ItemResult:
         return self.answer is None
 
     @property
-    def score(self) -> int | None:
-        """0 to 3 after the evidence cap, or None when the item does not apply."""
-        return self.counted_as.score
-
-    @property
     def below_adequate(self) -> bool:
         """The item applies and counts as absent or weak: it needs an action."""
-        score = self.counted_as.score
-        return score is not None and score < ADEQUATE_SCORE
+        return self.score is not None and self.score < self.adequate_score
 
     @property
     def must_meet_failure(self) -> bool:
@@ -88,12 +105,12 @@ class ItemResult:
     @property
     def rag(self) -> Rag | None:
         """Red, amber or green; None for an item that does not apply."""
-        score = self.counted_as.score
+        score = self.score
         if score is None:
             return None
-        if score == 0 or (self.item.must_meet and score < ADEQUATE_SCORE):
+        if score == 0 or (self.item.must_meet and score < self.adequate_score):
             return Rag.RED
-        return Rag.AMBER if score < ADEQUATE_SCORE else Rag.GREEN
+        return Rag.AMBER if score < self.adequate_score else Rag.GREEN
 
 
 @dataclass(frozen=True)
@@ -135,9 +152,21 @@ class Action:
     counted_as: Rating
     rag: Rag
     answer: Answer | None
+    kind: str = "do"
+    """``find-out`` (not known), ``write-down`` (done, not written down), ``red-flag`` (a
+    red flag forced it), or ``do``."""
+
+    @property
+    def rating(self) -> Rating:
+        """The rating the organiser gave (absent when unanswered)."""
+        return self.answer.rating if self.answer else Rating.ABSENT
 
     @property
     def text(self) -> str:
+        if self.kind == "find-out":
+            return f"Find out: {self.item.question}"
+        if self.kind == "write-down":
+            return f"Write down what you already do. {self.item.action}"
         return self.item.action
 
 
@@ -146,7 +175,8 @@ class Warning:
     """Something the organiser should know about how the answers were counted."""
 
     kind: str
-    """``no-evidence``, ``unanswered``, ``not-yet-due`` or ``not-assessable``."""
+    """``red-flag``, ``not-known``, ``no-evidence``, ``practice-only``, ``unanswered``,
+    ``not-yet-due``, ``not-assessable`` or ``uncertain``."""
     subject: str
     """The item or domain ID it is about."""
     message: str
@@ -166,6 +196,21 @@ class Assessment:
     provisional: bool
     actions: tuple[Action, ...]
     warnings: tuple[Warning, ...]
+    red_flags: tuple[str, ...] = ()
+    """The red flags ticked, by ID."""
+    uncertain: bool = False
+    """The not-known answers could change the band (when the framework says to tell)."""
+    best_band: Band | None = None
+    """The band if every not-known item were strong; None when nothing is not known."""
+
+    @property
+    def band_name(self) -> str:
+        return self.framework.band_name(self.band)
+
+    @property
+    def not_known(self) -> tuple[str, ...]:
+        """The items answered not-known, in framework order: things to find out."""
+        return tuple(r.item.id for d in self.domains for r in d.items if r.not_known)
 
     @property
     def overall_percent(self) -> float:
@@ -192,23 +237,53 @@ class Assessment:
         return not at_least(self.overall_points, self.overall_ceiling, percent)
 
 
-def score_item(item: Item, answer: Answer | None) -> ItemResult:
-    """Apply the evidence rule: adequate or strong without evidence counts as weak."""
-    if answer is None:
-        return ItemResult(item, None, Rating.ABSENT, no_evidence=False)
+def score_item(
+    item: Item, answer: Answer | None, rules: Rules, forced_by: tuple[str, ...] = ()
+) -> ItemResult:
+    """Apply the red flags and the evidence rule to one answer.
+
+    A red flag that contradicts the item forces it to absent, whatever was answered.
+    Adequate or strong without evidence counts as the framework says (weak); with evidence
+    of unwritten kinds only (a practice seen), as its ``unwritten_only`` rating (practised).
+    """
+    scale = rules.scale
+
+    def result(
+        counted: Rating, *, no_evidence: bool = False, unwritten: bool = False
+    ) -> ItemResult:
+        return ItemResult(
+            item,
+            answer,
+            counted,
+            no_evidence,
+            scale.score(counted),
+            scale.adequate_score,
+            forced_by,
+            unwritten,
+        )
+
+    if forced_by or answer is None:
+        return result(Rating.ABSENT)
     rating = answer.rating
-    if rating in (Rating.ADEQUATE, Rating.STRONG) and not answer.evidence:
-        return ItemResult(item, answer, Rating.WEAK, no_evidence=True)
-    return ItemResult(item, answer, rating, no_evidence=False)
+    if scale.needs(rating, "evidence"):
+        if not answer.evidence:
+            return result(rules.evidence.without_evidence, no_evidence=True)
+        evidence = rules.evidence
+        if evidence.kinds and evidence.unwritten_only is not None:
+            written = {k.kind for k in evidence.kinds if k.written}
+            if not written.intersection(answer.evidence_kinds):
+                return result(evidence.unwritten_only, unwritten=True)
+    return result(rating)
 
 
-def domain_verdict(points: int, ceiling: int, *, must_meet_failed: bool) -> Verdict:
+def domain_verdict(points: int, ceiling: int, rules: Rules, *, must_meet_failed: bool) -> Verdict:
     """The verdict for an assessable domain's sums, with the must-meet cap."""
-    if at_least(points, ceiling, 80):
+    strong, adequate, weak = rules.verdicts
+    if at_least(points, ceiling, strong):
         verdict = Verdict.STRONG
-    elif at_least(points, ceiling, 50):
+    elif at_least(points, ceiling, adequate):
         verdict = Verdict.ADEQUATE
-    elif at_least(points, ceiling, 20):
+    elif at_least(points, ceiling, weak):
         verdict = Verdict.WEAK
     else:
         verdict = Verdict.ABSENT
@@ -217,13 +292,26 @@ def domain_verdict(points: int, ceiling: int, *, must_meet_failed: bool) -> Verd
     return verdict
 
 
-def score_domain(domain: Domain, answers: Answers) -> DomainResult:
-    """Score one domain: its sums, verdict, must-meet cap and provisional flag."""
-    results = tuple(score_item(item, answers.answers.get(item.id)) for item in domain.items)
+def score_domain(
+    domain: Domain,
+    answers: Answers,
+    rules: Rules,
+    forced: dict[str, tuple[str, ...]] | None = None,
+) -> DomainResult:
+    """Score one domain: its sums, verdict, must-meet cap and provisional flag.
+
+    ``forced`` gives, for items a red flag contradicts, the flags that force them absent.
+    """
+    forced = forced or {}
+    results = tuple(
+        score_item(item, answers.answers.get(item.id), rules, forced.get(item.id, ()))
+        for item in domain.items
+    )
+    max_score = rules.scale.max_score
     points = ceiling = n_a = 0
     provisional = must_meet_failed = False
     for result in results:
-        score = result.counted_as.score
+        score = result.score
         if score is None:
             if result.counted_as is Rating.NA:
                 n_a += 1
@@ -232,17 +320,17 @@ def score_domain(domain: Domain, answers: Answers) -> DomainResult:
             continue
         weight = result.item.weight
         points += weight * score
-        ceiling += weight * MAX_SCORE
-        if result.item.must_meet and score < ADEQUATE_SCORE:
+        ceiling += weight * max_score
+        if result.must_meet_failure:
             must_meet_failed = True
-    if n_a * 2 > len(results) or ceiling == 0:
+    if n_a * 100 > rules.not_assessable_na_share * len(results) or ceiling == 0:
         verdict = Verdict.NOT_ASSESSABLE
         capped = False
     else:
-        verdict = domain_verdict(points, ceiling, must_meet_failed=must_meet_failed)
+        verdict = domain_verdict(points, ceiling, rules, must_meet_failed=must_meet_failed)
         capped = (
             must_meet_failed
-            and domain_verdict(points, ceiling, must_meet_failed=False) is not verdict
+            and domain_verdict(points, ceiling, rules, must_meet_failed=False) is not verdict
         )
     return DomainResult(domain, results, points, ceiling, verdict, provisional, capped)
 
@@ -262,12 +350,14 @@ def overall_sums(domains: tuple[DomainResult, ...]) -> tuple[int, int]:
     return numerator, denominator
 
 
-def overall_band(domains: tuple[DomainResult, ...], numerator: int, denominator: int) -> Band:
-    """The overall band: the first of these rules that matches.
+def overall_band(
+    domains: tuple[DomainResult, ...], numerator: int, denominator: int, rules: Rules
+) -> Band:
+    """The overall band: the first of these rules that matches (numbers: framework 1.0's).
 
     1. does-not-meet: two or more must-meet items below adequate, or two or more core
        domains weak or absent, or overall below 20 %;
-    2. partially-meets: exactly one must-meet item below adequate;
+    2. partially-meets: exactly one must-meet item below adequate (at least that many);
     3. exemplary: overall >= 80 %, every core domain strong, no domain below adequate;
     4. meets: overall >= 50 %, every core domain at least adequate, at most one other
        domain weak, none absent;
@@ -280,26 +370,27 @@ def overall_band(domains: tuple[DomainResult, ...], numerator: int, denominator:
     core = [d for d in domains if d.domain.core]
     others = [d for d in domains if not d.domain.core]
     low = (Verdict.WEAK, Verdict.ABSENT)
+    numbers = rules.bands
     if denominator == 0:
         return Band.DOES_NOT_MEET
     if (
-        failures >= 2
-        or sum(1 for d in core if d.verdict in low) >= 2
-        or not at_least(numerator, denominator, 20)
+        failures >= numbers.does_not_meet_must_meet_failures
+        or sum(1 for d in core if d.verdict in low) >= numbers.does_not_meet_low_core_domains
+        or not at_least(numerator, denominator, numbers.does_not_meet_overall_below)
     ):
         return Band.DOES_NOT_MEET
-    if failures == 1:
+    if failures >= numbers.partially_meets_must_meet_failures:
         return Band.PARTIALLY_MEETS
     if (
-        at_least(numerator, denominator, 80)
+        at_least(numerator, denominator, numbers.exemplary_overall_at_least)
         and all(d.verdict is Verdict.STRONG for d in core)
         and not any(d.verdict in low for d in domains)
     ):
         return Band.EXEMPLARY
     if (
-        at_least(numerator, denominator, 50)
+        at_least(numerator, denominator, numbers.meets_overall_at_least)
         and all(d.verdict in (Verdict.STRONG, Verdict.ADEQUATE) for d in core)
-        and sum(1 for d in others if d.verdict is Verdict.WEAK) <= 1
+        and sum(1 for d in others if d.verdict is Verdict.WEAK) <= numbers.meets_weak_other_domains
         and not any(d.verdict is Verdict.ABSENT for d in domains)
     ):
         return Band.MEETS
@@ -309,10 +400,11 @@ def overall_band(domains: tuple[DomainResult, ...], numerator: int, denominator:
 def action_plan(domains: tuple[DomainResult, ...]) -> tuple[Action, ...]:
     """Every item below adequate, most urgent first.
 
-    Order: red before amber, must-meet before other items, core domains before the others,
-    then the framework's own order.
+    Order: the items not known first (find out before acting), then red before amber,
+    must-meet before other items, core domains before the others, then the framework's
+    own order.
     """
-    rows: list[tuple[tuple[int, int, int, int], Action]] = []
+    rows: list[tuple[tuple[int, int, int, int, int], Action]] = []
     position = 0
     for domain in domains:
         for result in domain.items:
@@ -320,8 +412,17 @@ def action_plan(domains: tuple[DomainResult, ...]) -> tuple[Action, ...]:
             rag = result.rag
             if rag is None or not result.below_adequate:
                 continue
-            action = Action(result.item, domain.domain, result.counted_as, rag, result.answer)
+            if result.forced_by:
+                kind = "red-flag"
+            elif result.not_known:
+                kind = "find-out"
+            elif result.practised:
+                kind = "write-down"
+            else:
+                kind = "do"
+            action = Action(result.item, domain.domain, result.counted_as, rag, result.answer, kind)
             key = (
+                0 if kind == "find-out" else 1,
                 0 if rag is Rag.RED else 1,
                 0 if result.item.must_meet else 1,
                 0 if domain.domain.core else 1,
@@ -332,12 +433,38 @@ def action_plan(domains: tuple[DomainResult, ...]) -> tuple[Action, ...]:
     return tuple(action for _, action in rows)
 
 
-def _warnings(domains: tuple[DomainResult, ...]) -> tuple[Warning, ...]:
+def _warnings(
+    framework: Framework, answers: Answers, domains: tuple[DomainResult, ...]
+) -> list[Warning]:
+    """What the organiser should know, red flags first."""
     warnings: list[Warning] = []
+    for flag_id in answers.red_flags:
+        flag = framework.red_flag(flag_id)
+        if flag is None:
+            continue
+        forced = ", ".join(flag.forces)
+        warnings.append(
+            Warning(
+                "red-flag",
+                flag_id,
+                f"Red flag: {flag.text} ({forced} counted as absent)",
+            )
+        )
+    scale = framework.rules.scale
     for domain in domains:
         for result in domain.items:
             item_id = result.item.id
-            if result.unanswered:
+            if result.forced_by:
+                continue  # said by its red flag
+            if result.not_known:
+                warnings.append(
+                    Warning(
+                        "not-known",
+                        item_id,
+                        f"{item_id} is not known: counted as absent; find out",
+                    )
+                )
+            elif result.unanswered:
                 warnings.append(
                     Warning("unanswered", item_id, f"{item_id} was not answered: counted as absent")
                 )
@@ -347,7 +474,17 @@ def _warnings(domains: tuple[DomainResult, ...]) -> tuple[Warning, ...]:
                         "no-evidence",
                         item_id,
                         f"{item_id} is rated {result.rating.value} without evidence: "
-                        "counted as weak",
+                        f"counted as {result.counted_as.value}",
+                    )
+                )
+            elif result.unwritten_only:
+                warnings.append(
+                    Warning(
+                        "practice-only",
+                        item_id,
+                        f"{item_id} is rated {result.rating.value} on evidence of practice "
+                        f"only: counted as {result.counted_as.value} "
+                        f"({scale.label(result.counted_as).lower()})",
                     )
                 )
             elif result.counted_as is Rating.NOT_YET_DUE:
@@ -367,7 +504,39 @@ def _warnings(domains: tuple[DomainResult, ...]) -> tuple[Warning, ...]:
                     "are n/a, or none applies yet",
                 )
             )
-    return tuple(warnings)
+    return warnings
+
+
+def forced_items(framework: Framework, answers: Answers) -> dict[str, tuple[str, ...]]:
+    """Item ID -> the ticked red flags that force it to absent."""
+    forced: dict[str, tuple[str, ...]] = {}
+    for flag_id in answers.red_flags:
+        flag = framework.red_flag(flag_id)
+        for item_id in flag.forces if flag else ():
+            forced[item_id] = (*forced.get(item_id, ()), flag_id)
+    return forced
+
+
+def _scored(
+    framework: Framework, answers: Answers
+) -> tuple[tuple[DomainResult, ...], int, int, Band]:
+    rules = framework.rules
+    forced = forced_items(framework, answers)
+    domains = tuple(score_domain(domain, answers, rules, forced) for domain in framework.domains)
+    numerator, denominator = overall_sums(domains)
+    return domains, numerator, denominator, overall_band(domains, numerator, denominator, rules)
+
+
+def best_case(framework: Framework, answers: Answers, not_known: tuple[str, ...]) -> Answers:
+    """The answers with every not-known item rated strong, on written evidence."""
+    written = [k.kind for k in framework.rules.evidence.kinds if k.written]
+    kinds = tuple(written[:1])
+    replaced = dict(answers.answers)
+    for item_id in not_known:
+        replaced[item_id] = Answer(
+            item_id, Rating.STRONG, evidence=("(if it were known)",), evidence_kinds=kinds
+        )
+    return dataclasses.replace(answers, answers=replaced)
 
 
 def assess(framework: Framework, answers: Answers) -> Assessment:
@@ -375,16 +544,40 @@ def assess(framework: Framework, answers: Answers) -> Assessment:
     if answers.framework_key != framework.key:
         msg = f"answers are for {answers.framework_key}, not {framework.key}"
         raise ValueError(msg)
-    domains = tuple(score_domain(domain, answers) for domain in framework.domains)
-    numerator, denominator = overall_sums(domains)
+    domains, numerator, denominator, band = _scored(framework, answers)
+    warnings = _warnings(framework, answers, domains)
+    not_known = tuple(r.item.id for d in domains for r in d.items if r.not_known)
+    best: Band | None = None
+    uncertain = False
+    if not_known:
+        best = _scored(framework, best_case(framework, answers, not_known))[3]
+        uncertain = framework.rules.uncertain and best is not band
+        if uncertain:
+            # The uncertainty is said first after any red flag: it qualifies the band.
+            position = sum(1 for w in warnings if w.kind == "red-flag")
+            warnings.insert(
+                position,
+                Warning(
+                    "uncertain",
+                    "band",
+                    f"The band is uncertain: {len(not_known)} item"
+                    + (" is" if len(not_known) == 1 else "s are")
+                    + f" not known ({', '.join(not_known)}). As they are counted (absent) the "
+                    f"band is {framework.band_name(band)}; if they were all strong it would be "
+                    f"{framework.band_name(best)}. Find out, then assess again.",
+                ),
+            )
     return Assessment(
         framework=framework,
         answers=answers,
         domains=domains,
         overall_points=numerator,
         overall_ceiling=denominator,
-        band=overall_band(domains, numerator, denominator),
+        band=band,
         provisional=any(d.provisional for d in domains),
         actions=action_plan(domains),
-        warnings=_warnings(domains),
+        warnings=tuple(warnings),
+        red_flags=tuple(f for f in answers.red_flags if framework.red_flag(f)),
+        uncertain=uncertain,
+        best_band=best,
     )

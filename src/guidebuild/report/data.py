@@ -37,6 +37,11 @@ def _item(result: ItemResult) -> dict[str, Any]:
         "note": answer.note if answer else "",
         "reason": answer.reason if answer else "",
         "recommendations": list(result.item.recommendations),
+        # Added in framework 1.1's answer model (report_version 1: keys only added).
+        "not_known": result.not_known,
+        "forced_by": list(result.forced_by),
+        "practice_only": result.unwritten_only,
+        "evidence_kinds": list(answer.evidence_kinds) if answer else [],
     }
 
 
@@ -67,8 +72,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
             "before": comparison.overall_before,
             "after": comparison.overall_after,
             "change": comparison.overall_delta,
-            "band_before": comparison.band_before.value,
-            "band_after": comparison.band_after.value,
+            "band_before": baseline.framework.band_name(comparison.band_before),
+            "band_after": comparison.current.framework.band_name(comparison.band_after),
         },
         "domains": [
             {
@@ -108,8 +113,27 @@ def assessment_to_dict(
         "scheme": assessment.answers.scheme.as_dict(),
         "overall": {
             "percent": assessment.overall_percent,
-            "band": assessment.band.value,
+            "band": framework.band_name(assessment.band),
             "provisional": assessment.provisional,
+            "uncertain": assessment.uncertain,
+            "band_if_not_known_were_strong": (
+                framework.band_name(assessment.best_band) if assessment.best_band else None
+            ),
+        },
+        "red_flags": [
+            {"id": flag.id, "text": flag.text, "forces": list(flag.forces)}
+            for flag in (framework.red_flag(f) for f in assessment.red_flags)
+            if flag is not None
+        ],
+        "red_flag_warning": framework.red_flag_warning if assessment.red_flags else None,
+        "not_known": list(assessment.not_known),
+        "counts": {
+            "not_known": len(assessment.not_known),
+            "unanswered": len(assessment.unanswered),
+            "red_flags": len(assessment.red_flags),
+            "forced_absent": sum(1 for d in assessment.domains for i in d.items if i.forced_by),
+            "no_evidence": sum(1 for d in assessment.domains for i in d.items if i.no_evidence),
+            "practised": sum(1 for d in assessment.domains for i in d.items if i.practised),
         },
         "domains": [_domain(d) for d in assessment.domains],
         "must_meet_failures": list(assessment.must_meet_failures),
@@ -121,6 +145,9 @@ def assessment_to_dict(
                 "domain": action.domain.id,
                 "recommendations": list(action.item.recommendations),
                 "rating": action.counted_as.value,
+                "rating_given": action.rating.value,
+                "counted_as": action.counted_as.value,
+                "kind": action.kind,
                 "action": action.text,
                 "rag": action.rag.value,
                 "owner": action.answer.owner if action.answer else "",
@@ -166,6 +193,10 @@ class SummaryRow(NamedTuple):
     overall_points: int
     overall_ceiling: int
     """The exact overall percent is ``100 * overall_points / overall_ceiling``."""
+    title_one: str = ""
+    """The framework's title for a report on one (e.g. "Self-assessment of a ... scheme")."""
+    title_many: str = ""
+    """The framework's title for a report on many, with ``{count}``."""
 
     def below(self, percent: float) -> bool:
         """Whether the exact overall percent is below ``percent`` (as ``Assessment.below``)."""
@@ -184,7 +215,7 @@ def summary_row(assessment: Assessment) -> SummaryRow:
         assessed_on=scheme.assessed_on.isoformat(),
         framework=assessment.framework.key,
         percent=assessment.overall_percent,
-        band=assessment.band.value,
+        band=assessment.framework.band_name(assessment.band),
         provisional=assessment.provisional,
         domains=tuple(
             DomainCell(d.domain.id, d.domain.title, d.percent, d.verdict.value)
@@ -194,6 +225,8 @@ def summary_row(assessment: Assessment) -> SummaryRow:
         actions=len(assessment.actions),
         overall_points=assessment.overall_points,
         overall_ceiling=assessment.overall_ceiling,
+        title_one=assessment.framework.subject.report_title,
+        title_many=assessment.framework.subject.report_title_many,
     )
 
 

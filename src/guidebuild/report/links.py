@@ -2,7 +2,7 @@
 
 The build writes ``_build/recommendations.json`` (a list of ``{"id", "number", "title",
 "text", "status", "chapter", "url"}`` with ``url`` relative to the site root). When it is
-there, reports show "6.3 Let mentees choose their mentor" and link it; when it is not,
+there, reports show "4.1 Write down the aims" and link it; when it is not,
 they show the ID alone. Links need a base, ``--guidance-url``: conf.py is code, and
 ``assess`` never runs it. Nothing here is read unless a report actually shows links.
 """

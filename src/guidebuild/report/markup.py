@@ -126,13 +126,16 @@ class MarkupRenderer:
             level=2 if batch else 1,
         )
 
-    def page(self, sections: Sequence[str], summary: list[SummaryRow] | None) -> str:
-        """The whole report: a summary with a heat map for a batch, then every section."""
+    def page(
+        self, sections: Sequence[str], summary: list[SummaryRow] | None, title: str = ""
+    ) -> str:
+        """The whole report: a summary with a heat map for a batch, then every section.
+
+        ``title`` is the framework's (its ``subject``); a batch is titled by its first row's.
+        """
         wrap = Markup if self.kind == "html" else Raw
         if summary:
-            title = f"Self-assessment of {len(summary)} mentoring schemes"
-        else:
-            title = "Self-assessment of a mentoring scheme"
+            title = summary[0].title_many.replace("{count}", str(len(summary)))
         domains: dict[str, str] = {}
         for row in summary or []:
             for cell in row.domains:

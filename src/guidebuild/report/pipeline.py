@@ -344,7 +344,7 @@ def _render(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: 
         from guidebuild.report.csv_report import render_csv
 
         return render_csv(rows)
-    return str(scorer.markup().page(pieces, rows if batch else None))
+    return str(scorer.markup().page(pieces, rows if batch else None, rows[0].title_one))
 
 
 def refuse_overwriting_inputs(output: Path, inputs: list[Path]) -> None:
@@ -371,6 +371,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: the folder {folder} does not exist")
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a folder")
+    if path.exists() and not path.is_file():
+        # Renaming over a device or FIFO would replace it (as root, even /dev/null).
+        raise InputError(f"cannot write {path}: it is not a regular file")
     import tempfile
 
     try:

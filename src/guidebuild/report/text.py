@@ -67,18 +67,57 @@ def render_text(
     lines = [
         style.bold(v(scheme.name)),
         v(
-            f"{scheme.organisation} · assessed {scheme.assessed_on.isoformat()} · "
+            f"{scheme.organisation} · assessed {scheme.iso('assessed_on')} · "
             f"framework {assessment.framework.key}"
         ),
         "",
     ]
-    overall = f"Overall {assessment.overall_percent:.1f}%  {style.word(assessment.band.value)}"
+    lines += _first_lines(assessment, style)
+    lines += _domain_lines(assessment, style)
+    lines += _counted_lines(assessment, style)
+    lines += _action_lines(assessment, style)
+    if comparison is not None:
+        lines += ["", *_comparison_lines(comparison, style)]
+    return "\n".join(lines) + "\n"
+
+
+def _first_lines(assessment: Assessment, style: _Style) -> list[str]:
+    """Red flags first (the result may not be about what the framework assesses), then
+    the overall result, whether it is uncertain, and what to find out."""
+    lines: list[str] = []
+    flags = [w for w in assessment.warnings if w.kind == "red-flag"]
+    if flags:
+        lines.append(
+            style.word("WARNING", "red") + "  " + assessment.framework.red_flag_warning.strip()
+        )
+        lines += [f"  {v(warning.message)}" for warning in flags]
+        lines.append("")
+    band = style.word(assessment.band_name)
+    overall = f"Overall {assessment.overall_percent:.1f}%  {band}"
+    if assessment.uncertain:
+        overall += "  (uncertain: too much is not known)"
     if assessment.provisional:
         overall += "  (provisional: some evaluation items are not yet due)"
     lines += [style.bold(overall), ""]
+    lines += [
+        line
+        for warning in assessment.warnings
+        if warning.kind == "uncertain"
+        for line in (v(warning.message), "")
+    ]
+    if assessment.not_known:
+        lines += [
+            style.bold("Find out (not known, counted as absent): ")
+            + ", ".join(v(i) for i in assessment.not_known),
+            "",
+        ]
+    return lines
+
+
+def _domain_lines(assessment: Assessment, style: _Style) -> list[str]:
     width = max(len(v(d.domain.title)) + (2 if d.domain.core else 0) for d in assessment.domains)
     width += 2
-    lines.append(f"{'Domain':<{width}}{'':{BAR_WIDTH}}  {'Score':>6}  Verdict")
+    lines = [f"{'Domain':<{width}}{'':{BAR_WIDTH}}  {'Score':>6}  Verdict"]
     for domain in assessment.domains:
         title = v(domain.domain.title) + (" *" if domain.domain.core else "")
         verdict = style.word(domain.verdict.value)
@@ -91,12 +130,16 @@ def render_text(
         lines.append(
             f"{title:<{width}}{bar(domain.percent)}  {_pct(domain.percent)}  {verdict}{suffix}"
         )
-    lines += ["* core domain: counts double in the overall", ""]
+    return [*lines, "* core domain: counts double in the overall", ""]
+
+
+def _counted_lines(assessment: Assessment, style: _Style) -> list[str]:
+    """Must-meet failures, and the answers counted otherwise than given."""
     failures = assessment.must_meet_failures
-    lines.append(
+    lines = [
         "Must-meet items below adequate: "
         + (", ".join(style.word(v(f), "red") for f in failures) if failures else "none")
-    )
+    ]
     unanswered = assessment.unanswered
     if unanswered:
         lines.append(v(f"Unanswered (counted as absent): {', '.join(unanswered)}"))
@@ -108,25 +151,28 @@ def render_text(
     not_due = [w.subject for w in assessment.warnings if w.kind == "not-yet-due"]
     if not_due:
         lines.append(v(f"Not yet due: {', '.join(not_due)}"))
-    lines.append("")
+    return [*lines, ""]
+
+
+def _action_lines(assessment: Assessment, style: _Style) -> list[str]:
     actions = assessment.actions
-    if actions:
-        shown = actions[:TOP_ACTIONS]
-        count = f" ({len(shown)} of {len(actions)})" if len(actions) > len(shown) else ""
-        lines.append(style.bold(f"Top actions{count}"))
-        for number, action in enumerate(shown, 1):
-            rag = style.word(f"{action.rag.value:<5}", action.rag.value)
-            lines.append(
-                f"{number:>2}. {rag}  "
-                + v(f"{action.item.id} {action.item.title} (now {action.counted_as.value})")
-            )
-            lines.append(f"    {v(action.text)}")
-            lines.append(v(f"    Guidance: {', '.join(action.item.recommendations)}"))
-    else:
-        lines.append("No actions: every item that applies is adequate or better.")
-    if comparison is not None:
-        lines += ["", *_comparison_lines(comparison, style)]
-    return "\n".join(lines) + "\n"
+    if not actions:
+        return ["No actions: every item that applies is adequate or better."]
+    shown = actions[:TOP_ACTIONS]
+    count = f" ({len(shown)} of {len(actions)})" if len(actions) > len(shown) else ""
+    lines = [style.bold(f"Top actions{count}")]
+    for number, action in enumerate(shown, 1):
+        rag = style.word(f"{action.rag.value:<5}", action.rag.value)
+        counted = action.counted_as.value
+        how = (
+            f"(now {counted})"
+            if action.rating is action.counted_as
+            else f"(rated {action.rating.value}, counted as {counted})"
+        )
+        lines.append(f"{number:>2}. {rag}  " + v(f"{action.item.id} {action.item.title} {how}"))
+        lines.append(f"    {v(action.text)}")
+        lines.append(v(f"    Guidance: {', '.join(action.item.recommendations)}"))
+    return lines
 
 
 def _signed(value: float | None) -> str:
@@ -143,8 +189,9 @@ def _comparison_lines(comparison: Comparison, style: _Style) -> list[str]:
             )
         ),
         f"Overall {comparison.overall_before:.1f}% -> {comparison.overall_after:.1f}% "
-        f"({_signed(comparison.overall_delta)}), band {comparison.band_before.value} -> "
-        f"{comparison.band_after.value}",
+        f"({_signed(comparison.overall_delta)}), band "
+        f"{comparison.baseline.framework.band_name(comparison.band_before)} -> "
+        f"{comparison.current.framework.band_name(comparison.band_after)}",
     ]
     width = max(len(v(d.title)) for d in comparison.domains) + 2
     for d in comparison.domains:

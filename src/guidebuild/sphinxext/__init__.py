@@ -23,6 +23,7 @@ from guidebuild.sphinxext.frontmatter import setup_frontmatter
 from guidebuild.sphinxext.quality import setup_quality
 from guidebuild.sphinxext.recommendations import setup_recommendations
 from guidebuild.sphinxext.sandbox import setup_sandbox
+from guidebuild.sphinxext.search import setup_search
 from guidebuild.sphinxext.singlehtml import setup_singlehtml
 
 
@@ -62,6 +63,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("guidebuild_organisation", "", "env", str)
     app.add_config_value("guidebuild_pdf_name", "guidance", "html", str)
     app.add_config_value("guidebuild_site_url", "", "html", str)
+    # The PDF's /Keywords: the project's own words, never built into guidebuild.
+    app.add_config_value("guidebuild_keywords", "", "html", str)
     # Set by `guidebuild build --draft/--final`; None means "follow guidebuild_status".
     app.add_config_value("guidebuild_draft", None, "env", (bool, type(None)))
     # Set by the pipeline when it builds a PDF: its path in the site, shown on every page.
@@ -78,6 +81,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_singlehtml(app)
     setup_citations(app)
+    setup_search(app)
     setup_quality(app)
     return {
         "version": __version__,

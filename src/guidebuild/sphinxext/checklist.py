@@ -205,7 +205,7 @@ class ChecklistDirective(_FrameworkDirective):
     def run(self) -> list[nodes.Node]:
         framework = self.framework()
         source = str(framework.source.resolve()) if framework.source else framework.key
-        result: list[nodes.Node] = []
+        result: list[nodes.Node] = self._rules(framework)
         for domain in framework.domains:
             result.append(self._domain(domain, source))
         get_checklist_domain(self.env).add(
@@ -216,6 +216,42 @@ class ChecklistDirective(_FrameworkDirective):
             )
         )
         return result
+
+    def _rules(self, framework: Framework) -> list[nodes.Node]:
+        """The tie-break and the red flags, before the items (framework 1.1 on)."""
+        out: list[nodes.Node] = []
+        if framework.rules.tie_break:
+            out.append(
+                nodes.paragraph(
+                    "",
+                    "",
+                    nodes.strong(text="When two levels seem to fit: "),
+                    nodes.Text(framework.rules.tie_break.strip()),
+                    classes=["gb-checklist-tie-break"],
+                )
+            )
+        if framework.red_flags:
+            out.append(
+                nodes.paragraph(
+                    "",
+                    "",
+                    nodes.strong(text="Red flags. "),
+                    nodes.Text(
+                        "Each of these counts the items it contradicts as absent, and the "
+                        f"result then says: {framework.red_flag_warning.strip()}"
+                    ),
+                )
+            )
+            flags = nodes.bullet_list(classes=["gb-checklist-red-flags"])
+            for flag in framework.red_flags:
+                flags += nodes.list_item(
+                    "",
+                    nodes.paragraph(
+                        text=f"{flag.text} (counts {', '.join(flag.forces)} as absent)"
+                    ),
+                )
+            out.append(flags)
+        return out
 
     def _domain(self, domain: FrameworkDomain, source: str) -> nodes.section:
         section = nodes.section(ids=[domain_anchor(domain.id)], classes=["gb-checklist-domain"])
@@ -273,9 +309,26 @@ class ChecklistDirective(_FrameworkDirective):
         if allowed:
             checks += nodes.Text(f" May be rated {' or '.join(allowed)}.")
         cell += checks
+        if item.descriptors.absent:
+            # Absent goes under the question: a fifth column would not fit the page.
+            cell += nodes.paragraph(
+                "", "", nodes.emphasis(text="Absent: "), nodes.Text(item.descriptors.absent)
+            )
         row += cell
-        for text in (item.descriptors.weak, item.descriptors.adequate, item.descriptors.strong):
-            row += nodes.entry("", nodes.paragraph(text=text))
+        for level, text in (
+            ("weak", item.descriptors.weak),
+            ("adequate", item.descriptors.adequate),
+            ("strong", item.descriptors.strong),
+        ):
+            entry = nodes.entry("", nodes.paragraph(text=text))
+            if level == "adequate" and item.essential:
+                entry += nodes.paragraph(
+                    "",
+                    "",
+                    nodes.emphasis(text="Essential: "),
+                    nodes.Text("; ".join(item.essential) + "."),
+                )
+            row += entry
         return row
 
 

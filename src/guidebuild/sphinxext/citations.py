@@ -3,7 +3,7 @@
 Two post-transforms:
 
 * a citation (``[SCOPME1998]_``) is shown as author and year, "(SCOPME 1998)", taken from
-  the start of the cited entry ("SCOPME (1998). *Supporting doctors...*"), never as its
+  the start of the cited entry ("SCOPME (1998). *Title...*"), never as its
   key; an entry that does not start "Author (year)" keeps its key, with a warning;
 * a run of recommendation references ("recommendation 6.3, recommendation 4.2 and
   recommendation 5.1") is put in number order and read as one list: "recommendations 4.2,

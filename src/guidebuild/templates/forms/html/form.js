@@ -15,13 +15,19 @@
   var ITEM_BY_ID = {};
   ITEMS.forEach(function (item) { ITEM_BY_ID[item.id] = item; });
   var SCHEME_KEYS = FRAMEWORK.scheme_fields.map(function (f) { return f.key; });
+  var FLAGS = FRAMEWORK.red_flags.map(function (f) { return f.id; });
   var LABELS = {
     "absent": "absent", "weak": "weak", "adequate": "adequate", "strong": "strong",
     "n/a": "n/a", "not-yet-due": "not yet due", "not-assessable": "not assessable",
+    "practised": "done, not written down", "not-known": "not known",
     "exemplary": "exemplary", "meets": "meets", "partially-meets": "partially meets",
     "does-not-meet": "does not meet"
   };
-  var DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+  var MONTHS = {
+    january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5,
+    june: 6, jun: 6, july: 7, jul: 7, august: 8, aug: 8, september: 9, sep: 9, sept: 9,
+    october: 10, oct: 10, november: 11, nov: 11, december: 12, dec: 12
+  };
   var form = document.getElementById("gb-form");
   var tried = false;   // after a failed save, the checks run again as the user types
   var liveTimer = null;
@@ -48,6 +54,7 @@
   function collect() {
     var scheme = {};
     SCHEME_KEYS.forEach(function (key) { scheme[key] = strip(byId("scheme-" + key).value); });
+    var flags = FLAGS.filter(function (id) { return byId("redflag-" + id).checked; });
     var answers = {};
     ITEMS.forEach(function (item) {
       answers[item.id] = {
@@ -57,16 +64,23 @@
         reason: strip(byId(item.id + "-reason").value)
       };
     });
-    return { scheme: scheme, answers: answers };
+    return { scheme: scheme, answers: answers, red_flags: flags };
   }
 
   // --- live scores ----------------------------------------------------------------------
 
   function itemStatus(result, answer, item) {
+    if (result.forced_by.length) {
+      return "Counts as absent: the red flag you ticked contradicts it.";
+    }
     if (result.unanswered) return "";  // "Not rated yet" says it: no need to repeat it
     if (result.no_evidence) {
-      return "Counts as weak: " + label(result.rating) + " needs evidence.";
+      return "Counts as " + label(result.counted_as) + ": " + label(result.rating) + " needs evidence.";
     }
+    if (result.practice_only) {
+      return "Counts as " + label(result.counted_as) + ": the evidence is a practice seen, not a document or a record.";
+    }
+    if (result.not_known) return "Not known: counts as absent. Find out, then rate it.";
     if (answer.rating === "n/a") return "Not applicable: left out of the domain's score.";
     if (answer.rating === "not-yet-due") return "Not yet due: left out of the score, which is provisional.";
     if (item.must_meet && result.score < 2) return "Must meet, and below adequate.";
@@ -83,7 +97,29 @@
 
   function update() {
     var state = collect();
-    var result = GuidebuildScoring.assess(FRAMEWORK, state.answers);
+    var result = GuidebuildScoring.assess(FRAMEWORK, state.answers, state.red_flags);
+    // The red-flag warning comes first, above the result.
+    var warning = byId("gb-red-flag-warning");
+    if (warning) {
+      warning.hidden = result.red_flags.length === 0;
+      var list = byId("gb-red-flag-list");
+      list.textContent = "";
+      result.red_flags.forEach(function (id) {
+        FRAMEWORK.red_flags.forEach(function (flag) {
+          if (flag.id !== id) return;
+          var li = document.createElement("li");
+          li.textContent = flag.text + " (" + flag.forces.join(", ") + " counted as absent)";
+          list.appendChild(li);
+        });
+      });
+    }
+    byId("gb-not-known").textContent = result.not_known.length
+      ? "Find out (not known, counted as absent): " + result.not_known.join(", ") + "."
+      : "";
+    byId("gb-uncertain").textContent = result.overall.uncertain
+      ? "The band is uncertain: too much is not known. If the items not known were all strong, the band would be " +
+        label(result.overall.band_if_not_known_were_strong) + "."
+      : "";
     result.domains.forEach(function (domain) {
       domain.items.forEach(function (item) {
         var status = byId(item.id + "-status");
@@ -101,8 +137,9 @@
     });
     byId("gb-overall-percent").textContent = result.overall.percent.toFixed(1) + "%";
     byId("gb-overall-band").textContent = label(result.overall.band);
-    byId("gb-overall-provisional").textContent = result.overall.provisional
-      ? " (provisional: some items are not yet due)" : "";
+    byId("gb-overall-provisional").textContent =
+      (result.overall.uncertain ? " (uncertain: too much is not known)" : "") +
+      (result.overall.provisional ? " (provisional: some items are not yet due)" : "");
     var failures = result.must_meet_failures;
     byId("gb-must-meet").textContent = failures.length
       ? "Must-meet items below adequate: " + failures.join(", ") + "."
@@ -120,7 +157,8 @@
   function announce(itemId) {
     window.clearTimeout(liveTimer);
     liveTimer = window.setTimeout(function () {
-      var result = GuidebuildScoring.assess(FRAMEWORK, collect().answers);
+      var state = collect();
+      var result = GuidebuildScoring.assess(FRAMEWORK, state.answers, state.red_flags);
       var text = "";
       if (itemId) {
         var domainId = null;
@@ -141,11 +179,44 @@
 
   // --- checks ---------------------------------------------------------------------------
 
-  function validDate(text) {
-    var m = DATE.exec(text);
-    if (!m) return false;
-    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-    return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+  function realDay(y, m, d) {
+    var date = new Date(Date.UTC(y, m - 1, d));
+    return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  }
+
+  function iso(y, m, d) {
+    var out = String(y).padStart(4, "0") + "-" + String(m).padStart(2, "0");
+    return d === null ? out : out + "-" + String(d).padStart(2, "0");
+  }
+
+  /* A date as people type it (as guidebuild.answers.dates): "14 February 2005",
+   * "14/02/2005", "2005-02-14", or a month: "February 2005", "2005-02". Returns the ISO
+   * text ("2005-02-14" or "2005-02"), or null. Numeric dates are read day first. */
+  function parseDate(text) {
+    var v = strip(text).toLowerCase().split(/\s+/).join(" "), m;
+    var day = function (y, mo, d) { return mo >= 1 && mo <= 12 && realDay(y, mo, d) ? iso(y, mo, d) : null; };
+    var month = function (name) { return Object.prototype.hasOwnProperty.call(MONTHS, name) ? MONTHS[name] : 0; };
+    if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v))) return day(+m[1], +m[2], +m[3]);
+    if ((m = /^(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4})$/.exec(v))) return day(+m[3], +m[2], +m[1]);
+    if ((m = /^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})$/.exec(v))) return day(+m[3], month(m[2]), +m[1]);
+    if ((m = /^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/.exec(v))) return day(+m[3], month(m[1]), +m[2]);
+    var found = null;
+    if ((m = /^(\d{4})-(\d{1,2})$/.exec(v))) found = [+m[1], +m[2]];
+    else if ((m = /^(\d{1,2})\/(\d{4})$/.exec(v))) found = [+m[2], +m[1]];
+    else if ((m = /^([a-z]+)\.?,?\s+(\d{4})$/.exec(v))) found = [+m[2], month(m[1])];
+    if (found && found[1] >= 1 && found[1] <= 12 && found[0] >= 1) return iso(found[0], found[1], null);
+    return null;
+  }
+
+  function validDate(text) { return parseDate(text) !== null; }
+
+  /* The earliest and the latest day an ISO date or month can mean, as "YYYY-MM-DD". */
+  function earliest(isoText) { return isoText.length === 7 ? isoText + "-01" : isoText; }
+  function latest(isoText) {
+    if (isoText.length !== 7) return isoText;
+    var y = +isoText.slice(0, 4), mo = +isoText.slice(5, 7);
+    var last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    return isoText + "-" + String(last).padStart(2, "0");
   }
 
   /* Every problem that would make `guidebuild assess` refuse the file: [{field, message}]. */
@@ -157,27 +228,44 @@
       if (field.required && value === "") {
         found.push({ field: "scheme-" + field.key, message: "Enter the " + field.label.toLowerCase() });
       } else if (field.date && value !== "" && !validDate(value)) {
-        found.push({ field: "scheme-" + field.key, message: field.label + " must be a real date, written YYYY-MM-DD" });
+        found.push({ field: "scheme-" + field.key, message: field.label + " must be a date, for example 14 February 2005, or February 2005" });
       }
     });
     var ok = function (key) { return s[key] !== "" && validDate(s[key]); };
-    if (ok("started_on") && ok("assessed_on") && s.started_on > s.assessed_on) {
+    var date = function (key) { return parseDate(s[key]); };
+    if (ok("started_on") && ok("assessed_on") && earliest(date("started_on")) > latest(date("assessed_on"))) {
       found.push({ field: "scheme-started_on", message: "The date the scheme started must not be after the date of this assessment" });
     }
-    if (ok("started_on") && ok("first_cycle_ends") && s.first_cycle_ends <= s.started_on) {
+    if (ok("started_on") && ok("first_cycle_ends") && earliest(date("first_cycle_ends")) <= earliest(date("started_on"))) {
       found.push({ field: "scheme-first_cycle_ends", message: "The date the first full cycle ends must be after the date the scheme started" });
     }
-    var cycleOver = ok("first_cycle_ends") && ok("assessed_on") && s.first_cycle_ends <= s.assessed_on;
+    var running = ok("first_cycle_ends") && ok("assessed_on") &&
+      earliest(date("first_cycle_ends")) > latest(date("assessed_on"));
+    var rules = FRAMEWORK.rules;
     ITEMS.forEach(function (item) {
       var answer = state.answers[item.id];
       if (answer.rating === "n/a" && answer.reason === "") {
-        found.push({ field: item.id + "-reason", message: item.id + ": give the reason why the item does not apply to this scheme" });
-      } else if (answer.rating === "not-yet-due" && cycleOver) {
+        found.push({ field: item.id + "-reason", message: item.id + ": give the reason why the item does not apply" });
+      } else if (answer.rating === "not-yet-due" && rules.needs_reason.indexOf("not-yet-due") >= 0 && answer.reason === "") {
+        found.push({ field: item.id + "-reason", message: item.id + ": say under Reason what will be done, and when" });
+      } else if (answer.rating === "not-yet-due" && !running) {
         found.push({
           field: item.id + "-rating-not-yet-due",
           group: "item-" + item.id,
-          message: item.id + ": not yet due is only for a scheme that has not finished its first cycle, but the first cycle ended on or before the date of this assessment"
+          message: item.id + ": not yet due is only for a scheme whose first full cycle ends after the date of this assessment: give that date, or choose another rating"
         });
+      }
+      if (rules.evidence_kinds.length) {
+        var untyped = answer.evidence.filter(function (line) {
+          return GuidebuildScoring.kindOf(rules, line) === null || strip(line.slice(line.indexOf(":") + 1)) === "";
+        });
+        if (untyped.length) {
+          found.push({
+            field: item.id + "-evidence",
+            message: item.id + ": start each line of evidence with its kind: " +
+              rules.evidence_kinds.map(function (k) { return k.label + ":"; }).join(", ")
+          });
+        }
       }
     });
     return found;
@@ -311,15 +399,19 @@
   function toYaml(state) {
     var lines = [
       "# Self-assessment: " + FRAMEWORK.title.replace(/[\r\n\u0085\u2028\u2029]+/g, " "),
-      "# Saved from the HTML checklist form. Score it with: guidebuild assess <this file>",
+      "# Saved from the HTML checklist form.",
       "framework: " + yamlString(FRAMEWORK.key),
       "scheme:"
     ];
     FRAMEWORK.scheme_fields.forEach(function (field) {
       var value = state.scheme[field.key];
       if (value === "") return;
-      lines.push("  " + field.key + ": " + (field.date && validDate(value) ? value : yamlString(value)));
+      // Dates are saved normalised: 2005-02-14, or 2005-02 (quoted: a month is text).
+      lines.push("  " + field.key + ": " + (field.date && validDate(value) ? yamlString(parseDate(value)) : yamlString(value)));
     });
+    if (state.red_flags.length) {
+      lines.push("red_flags: [" + state.red_flags.map(yamlString).join(", ") + "]");
+    }
     var answered = [];
     ITEMS.forEach(function (item) {
       var a = state.answers[item.id];
@@ -345,7 +437,7 @@
   function fileName(state) {
     var slug = state.scheme.name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
-    return (slug || "scheme") + (validDate(state.scheme.assessed_on) ? "-" + state.scheme.assessed_on : "") + ".yaml";
+    return (slug || "scheme") + (validDate(state.scheme.assessed_on) ? "-" + parseDate(state.scheme.assessed_on) : "") + ".yaml";
   }
 
   function save(event) {
@@ -442,7 +534,7 @@
 
   /* Parse a scheme file saved by this form (a small, strict subset of YAML). */
   function parseSaved(text) {
-    var data = { framework: null, scheme: {}, answers: {} };
+    var data = { framework: null, scheme: {}, answers: {}, red_flags: [] };
     var section = null, item = null, list = null;
     text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/).forEach(function (raw, index) {
       var line = index + 1;
@@ -459,6 +551,20 @@
       }
       var keyMatch = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#'"][^:]*?)\s*:(?:\s+|$)(.*)$/.exec(body);
       if (!keyMatch) throw new LoadError(line, "expected key: value");
+      if (indent === 0 && keyMatch[1] === "red_flags") {
+        // A flow list of flag IDs: red_flags: [a, "b"]
+        var flow = /^\[(.*)\]\s*(?:#.*)?$/.exec(keyMatch[2].trim());
+        if (!flow) throw new LoadError(line, "red_flags must be a list such as [" + (FLAGS[0] || "") + "]");
+        flow[1].split(",").map(function (part) { return scalar(part, line)[0]; }).forEach(function (id) {
+          if (id === null || id === "") return;
+          if (FLAGS.indexOf(id) < 0) throw new LoadError(line, "unknown red flag " + id);
+          data.red_flags.push(id);
+        });
+        section = null;
+        item = null;
+        list = null;
+        return;
+      }
       var key = keyMatch[1].charAt(0) === '"' || keyMatch[1].charAt(0) === "'" ? scalar(keyMatch[1], line)[0] : keyMatch[1];
       var value = scalar(keyMatch[2], line);
       rest(value[1], line);
@@ -516,6 +622,7 @@
     SCHEME_KEYS.forEach(function (key) {
       byId("scheme-" + key).value = Object.prototype.hasOwnProperty.call(data.scheme, key) ? data.scheme[key] : "";
     });
+    FLAGS.forEach(function (id) { byId("redflag-" + id).checked = data.red_flags.indexOf(id) >= 0; });
     ITEMS.forEach(function (item) {
       var a = data.answers[item.id] || { rating: "", evidence: [], note: "", reason: "" };
       radios[item.id].checked = true;
@@ -574,7 +681,8 @@
 
   // For tests and for anyone scripting the page: the same functions the form uses.
   window.guidebuildForm = {
-    assess: function (answers) { return GuidebuildScoring.assess(FRAMEWORK, answers); },
+    assess: function (answers, flags) { return GuidebuildScoring.assess(FRAMEWORK, answers, flags); },
+    parseDate: parseDate,
     collect: collect,
     toYaml: toYaml,
     parseSaved: parseSaved

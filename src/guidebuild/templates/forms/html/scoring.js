@@ -2,6 +2,9 @@
  * exactly what `guidebuild assess` will say. Keep the two in step: tests/test_forms_html.py
  * compares them on hundreds of random answer sets.
  *
+ * Every number of the rules (scores, weights, thresholds, band numbers) is the
+ * framework's: it comes in `framework.rules`, never from this file.
+ *
  * Sums are whole numbers (BigInt for the overall, whose common denominator can be large),
  * every threshold is compared exactly, and percents are rounded *down* to one decimal, as
  * in Python: 79.99 % is never shown as 80 % nor treated as strong.
@@ -9,9 +12,6 @@
 var GuidebuildScoring = (function () {
   "use strict";
 
-  var SCORES = { absent: 0, weak: 1, adequate: 2, strong: 3 };
-  var MAX_SCORE = 3;
-  var ADEQUATE = 2;
   var RANK = { strong: 3, adequate: 2, weak: 1, absent: 0, "not-assessable": -1 };
   // Python's str.strip() removes exactly these characters (str.isspace); JavaScript's trim()
   // differs (it keeps U+001C-U+001F and U+0085, and removes U+FEFF).
@@ -23,8 +23,10 @@ var GuidebuildScoring = (function () {
     return String(text == null ? "" : text).replace(STRIP, "");
   }
 
-  function scoreOf(rating) {
-    return Object.prototype.hasOwnProperty.call(SCORES, rating) ? SCORES[rating] : null;
+  function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
+  function scoreOf(rules, rating) {
+    return has(rules.scores, rating) ? rules.scores[rating] : null;
   }
 
   /* 100 * n / d rounded down to one decimal place, exactly (n, d: BigInt, d > 0). */
@@ -37,54 +39,101 @@ var GuidebuildScoring = (function () {
     return BigInt(100) * n >= BigInt(percent) * d;
   }
 
-  function hasEvidence(answer) {
+  function evidenceLines(answer) {
     var evidence = answer.evidence;
-    if (evidence == null) return false;
+    if (evidence == null) return [];
     if (!Array.isArray(evidence)) evidence = [evidence];
-    return evidence.some(function (line) { return pyStrip(line) !== ""; });
+    return evidence.map(pyStrip).filter(function (line) { return line !== ""; });
   }
 
-  /* The evidence rule: adequate or strong without evidence counts as weak. */
-  function scoreItem(item, answer) {
+  /* The kind a line of evidence names ("document: ..."), or null; as the Python reader. */
+  function kindOf(rules, line) {
+    var colon = line.indexOf(":");
+    if (colon < 0) return null;
+    var prefix = pyStrip(line.slice(0, colon)).toLowerCase();
+    var found = null;
+    rules.evidence_kinds.forEach(function (k) {
+      if (prefix === k.kind.toLowerCase() || prefix === k.label.toLowerCase()) found = k;
+    });
+    return found;
+  }
+
+  /* The red flags and the evidence rule: a red flag forces the items it contradicts to
+   * absent; adequate or strong without evidence counts as the framework says (weak), and
+   * on evidence of unwritten kinds only as its unwritten_only rating (practised). */
+  function scoreItem(rules, item, answer, forcedBy) {
+    var base = { item: item, unanswered: false, noEvidence: false, practiceOnly: false,
+      forcedBy: forcedBy || [], notKnown: false };
+    if (base.forcedBy.length) {
+      base.unanswered = !answer || !answer.rating;
+      base.rating = base.unanswered ? "absent" : answer.rating;
+      base.counted = "absent";
+      return base;
+    }
     if (!answer || !answer.rating) {
-      return { item: item, unanswered: true, rating: "absent", counted: "absent", noEvidence: false };
+      base.unanswered = true;
+      base.rating = "absent";
+      base.counted = "absent";
+      return base;
     }
     var rating = answer.rating;
-    if ((rating === "adequate" || rating === "strong") && !hasEvidence(answer)) {
-      return { item: item, unanswered: false, rating: rating, counted: "weak", noEvidence: true };
+    base.rating = rating;
+    base.counted = rating;
+    base.notKnown = rating === "not-known";
+    if (rules.needs_evidence.indexOf(rating) >= 0) {
+      var lines = evidenceLines(answer);
+      if (rules.evidence_kinds.length) {
+        // "document:" with nothing after it is no evidence (as the Python reader).
+        lines = lines.filter(function (line) {
+          return kindOf(rules, line) === null || pyStrip(line.slice(line.indexOf(":") + 1)) !== "";
+        });
+      }
+      if (!lines.length) {
+        base.counted = rules.without_evidence;
+        base.noEvidence = true;
+      } else if (rules.evidence_kinds.length && rules.unwritten_only) {
+        var written = lines.some(function (line) {
+          var kind = kindOf(rules, line);
+          return kind !== null && kind.written;
+        });
+        if (!written) {
+          base.counted = rules.unwritten_only;
+          base.practiceOnly = true;
+        }
+      }
     }
-    return { item: item, unanswered: false, rating: rating, counted: rating, noEvidence: false };
+    return base;
   }
 
-  function rag(result) {
-    var score = scoreOf(result.counted);
+  function rag(rules, result) {
+    var score = scoreOf(rules, result.counted);
     if (score === null) return null;
-    if (score === 0 || (result.item.must_meet && score < ADEQUATE)) return "red";
-    return score < ADEQUATE ? "amber" : "green";
+    if (score === 0 || (result.item.must_meet && score < rules.adequate_score)) return "red";
+    return score < rules.adequate_score ? "amber" : "green";
   }
 
-  function belowAdequate(result) {
-    var score = scoreOf(result.counted);
-    return score !== null && score < ADEQUATE;
+  function belowAdequate(rules, result) {
+    var score = scoreOf(rules, result.counted);
+    return score !== null && score < rules.adequate_score;
   }
 
-  function domainVerdict(points, ceiling, mustMeetFailed) {
-    var p = BigInt(points), c = BigInt(ceiling), verdict;
-    if (atLeast(p, c, 80)) verdict = "strong";
-    else if (atLeast(p, c, 50)) verdict = "adequate";
-    else if (atLeast(p, c, 20)) verdict = "weak";
+  function domainVerdict(rules, points, ceiling, mustMeetFailed) {
+    var p = BigInt(points), c = BigInt(ceiling), verdict, v = rules.verdicts;
+    if (atLeast(p, c, v[0])) verdict = "strong";
+    else if (atLeast(p, c, v[1])) verdict = "adequate";
+    else if (atLeast(p, c, v[2])) verdict = "weak";
     else verdict = "absent";
     if (mustMeetFailed && RANK[verdict] > RANK.weak) return "weak";
     return verdict;
   }
 
-  function scoreDomain(domain, answers) {
+  function scoreDomain(rules, domain, answers, forced) {
     var results = domain.items.map(function (item) {
-      return scoreItem(item, answers[item.id]);
+      return scoreItem(rules, item, answers[item.id], forced[item.id]);
     });
     var points = 0, ceiling = 0, nA = 0, provisional = false, mustMeetFailed = false;
     results.forEach(function (result) {
-      var score = scoreOf(result.counted);
+      var score = scoreOf(rules, result.counted);
       if (score === null) {
         if (result.counted === "n/a") nA += 1;
         else provisional = true;
@@ -92,15 +141,15 @@ var GuidebuildScoring = (function () {
       }
       var weight = result.item.weight;
       points += weight * score;
-      ceiling += weight * MAX_SCORE;
-      if (result.item.must_meet && score < ADEQUATE) mustMeetFailed = true;
+      ceiling += weight * rules.max_score;
+      if (result.item.must_meet && score < rules.adequate_score) mustMeetFailed = true;
     });
     var verdict, capped = false;
-    if (nA * 2 > results.length || ceiling === 0) {
+    if (nA * 100 > rules.not_assessable_na_share * results.length || ceiling === 0) {
       verdict = "not-assessable";
     } else {
-      verdict = domainVerdict(points, ceiling, mustMeetFailed);
-      capped = mustMeetFailed && domainVerdict(points, ceiling, false) !== verdict;
+      verdict = domainVerdict(rules, points, ceiling, mustMeetFailed);
+      capped = mustMeetFailed && domainVerdict(rules, points, ceiling, false) !== verdict;
     }
     var assessable = verdict !== "not-assessable";
     return {
@@ -115,7 +164,7 @@ var GuidebuildScoring = (function () {
       assessable: assessable,
       percent: assessable ? floorPercent(BigInt(points), BigInt(ceiling)) : null,
       mustMeetFailures: results.filter(function (r) {
-        return r.item.must_meet && belowAdequate(r);
+        return r.item.must_meet && belowAdequate(rules, r);
       }).map(function (r) { return r.item.id; })
     };
   }
@@ -134,48 +183,57 @@ var GuidebuildScoring = (function () {
     }, BigInt(1));
     var n = BigInt(0), weights = BigInt(0);
     scored.forEach(function (d) {
-      var weight = BigInt(d.domain.core ? 2 : 1);
+      var weight = BigInt(d.domain.weight);
       n += weight * BigInt(d.points) * (common / BigInt(d.ceiling));
       weights += weight;
     });
     return [n, common * weights];
   }
 
-  function overallBand(domains, n, d) {
+  function overallBand(rules, domains, n, d) {
+    var b = rules.bands;
     var failures = domains.reduce(function (acc, dom) { return acc + dom.mustMeetFailures.length; }, 0);
     var core = domains.filter(function (dom) { return dom.domain.core; });
     var others = domains.filter(function (dom) { return !dom.domain.core; });
     function low(dom) { return dom.verdict === "weak" || dom.verdict === "absent"; }
     if (d === BigInt(0)) return "does-not-meet";
-    if (failures >= 2 || core.filter(low).length >= 2 || !atLeast(n, d, 20)) return "does-not-meet";
-    if (failures === 1) return "partially-meets";
-    if (atLeast(n, d, 80) &&
+    if (failures >= b.does_not_meet_must_meet_failures ||
+        core.filter(low).length >= b.does_not_meet_low_core_domains ||
+        !atLeast(n, d, b.does_not_meet_overall_below)) return "does-not-meet";
+    if (failures >= b.partially_meets_must_meet_failures) return "partially-meets";
+    if (atLeast(n, d, b.exemplary_overall_at_least) &&
         core.every(function (dom) { return dom.verdict === "strong"; }) &&
         !domains.some(low)) {
       return "exemplary";
     }
-    if (atLeast(n, d, 50) &&
+    if (atLeast(n, d, b.meets_overall_at_least) &&
         core.every(function (dom) { return dom.verdict === "strong" || dom.verdict === "adequate"; }) &&
-        others.filter(function (dom) { return dom.verdict === "weak"; }).length <= 1 &&
+        others.filter(function (dom) { return dom.verdict === "weak"; }).length <= b.meets_weak_other_domains &&
         !domains.some(function (dom) { return dom.verdict === "absent"; })) {
       return "meets";
     }
     return "partially-meets";
   }
 
-  /* Every item below adequate, most urgent first (as scoring.action_plan). */
-  function actionPlan(domains) {
+  /* Every item below adequate, most urgent first (as scoring.action_plan): the items not
+   * known first, then red before amber, must-meet first, core domains first. */
+  function actionPlan(rules, domains) {
     var rows = [], position = 0;
     domains.forEach(function (dom) {
       dom.items.forEach(function (result) {
         position += 1;
-        var colour = rag(result);
-        if (colour === null || !belowAdequate(result)) return;
+        var colour = rag(rules, result);
+        if (colour === null || !belowAdequate(rules, result)) return;
+        var kind = result.forcedBy.length ? "red-flag" : result.notKnown ? "find-out" :
+          result.counted === "practised" ? "write-down" : "do";
         rows.push({
-          key: [colour === "red" ? 0 : 1, result.item.must_meet ? 0 : 1, dom.domain.core ? 0 : 1, position],
+          key: [kind === "find-out" ? 0 : 1, colour === "red" ? 0 : 1, result.item.must_meet ? 0 : 1,
+            dom.domain.core ? 0 : 1, position],
           item: result.item.id,
           domain: dom.id,
           rating: result.counted,
+          rating_given: result.rating,
+          kind: kind,
           rag: colour
         });
       });
@@ -187,23 +245,71 @@ var GuidebuildScoring = (function () {
       return 0;
     });
     return rows.map(function (row) {
-      return { item: row.item, domain: row.domain, rating: row.rating, rag: row.rag };
+      return { item: row.item, domain: row.domain, rating: row.rating,
+        rating_given: row.rating_given, kind: row.kind, rag: row.rag };
     });
   }
 
-  /* Score `answers` ({itemId: {rating, evidence}}) against `framework` (the form's data).
-   * The result has the shape of the JSON report's domains and overall. */
-  function assess(framework, answers) {
-    answers = answers || {};
-    var domains = framework.domains.map(function (domain) { return scoreDomain(domain, answers); });
+  /* Item ID -> the ticked red flags that force it to absent. */
+  function forcedItems(framework, flags) {
+    var forced = {};
+    (flags || []).forEach(function (flagId) {
+      framework.red_flags.forEach(function (flag) {
+        if (flag.id !== flagId) return;
+        flag.forces.forEach(function (itemId) {
+          forced[itemId] = (forced[itemId] || []).concat([flagId]);
+        });
+      });
+    });
+    return forced;
+  }
+
+  function scored(framework, answers, flags) {
+    var rules = framework.rules;
+    var forced = forcedItems(framework, flags);
+    var domains = framework.domains.map(function (domain) {
+      return scoreDomain(rules, domain, answers, forced);
+    });
     var sums = overallSums(domains);
-    var n = sums[0], d = sums[1];
+    return { domains: domains, n: sums[0], d: sums[1], band: overallBand(rules, domains, sums[0], sums[1]) };
+  }
+
+  /* Score `answers` ({itemId: {rating, evidence}}) against `framework` (the form's data),
+   * with `flags` the red flags ticked. The result has the shape of the JSON report. */
+  function assess(framework, answers, flags) {
+    answers = answers || {};
+    flags = (flags || []).filter(function (id) {
+      return framework.red_flags.some(function (flag) { return flag.id === id; });
+    });
+    var rules = framework.rules;
+    var result = scored(framework, answers, flags);
+    var domains = result.domains, n = result.n, d = result.d;
+    var notKnown = [];
+    domains.forEach(function (dom) {
+      dom.items.forEach(function (r) { if (r.notKnown && !r.forcedBy.length) notKnown.push(r.item.id); });
+    });
+    var best = null, uncertain = false;
+    if (notKnown.length) {
+      // The band if every not-known item were strong, on written evidence.
+      var written = rules.evidence_kinds.filter(function (k) { return k.written; });
+      var line = written.length ? written[0].label + ": (if it were known)" : "(if it were known)";
+      var better = {};
+      Object.keys(answers).forEach(function (key) { better[key] = answers[key]; });
+      notKnown.forEach(function (id) { better[id] = { rating: "strong", evidence: [line] }; });
+      best = scored(framework, better, flags).band;
+      uncertain = rules.uncertain && best !== result.band;
+    }
+    function name(band) { return has(rules.band_names, band) ? rules.band_names[band] : band; }
     return {
       overall: {
         percent: d === BigInt(0) ? 0 : floorPercent(n, d),
-        band: overallBand(domains, n, d),
-        provisional: domains.some(function (dom) { return dom.provisional; })
+        band: name(result.band),
+        provisional: domains.some(function (dom) { return dom.provisional; }),
+        uncertain: uncertain,
+        band_if_not_known_were_strong: best === null ? null : name(best)
       },
+      red_flags: flags,
+      not_known: notKnown,
       domains: domains.map(function (dom) {
         return {
           id: dom.id,
@@ -220,10 +326,13 @@ var GuidebuildScoring = (function () {
               id: r.item.id,
               rating: r.rating,
               counted_as: r.counted,
-              score: scoreOf(r.counted),
+              score: scoreOf(rules, r.counted),
               unanswered: r.unanswered,
               no_evidence: r.noEvidence,
-              rag: rag(r)
+              practice_only: r.practiceOnly,
+              not_known: r.notKnown && !r.forcedBy.length,
+              forced_by: r.forcedBy,
+              rag: rag(rules, r)
             };
           })
         };
@@ -231,9 +340,9 @@ var GuidebuildScoring = (function () {
       must_meet_failures: domains.reduce(function (acc, dom) {
         return acc.concat(dom.mustMeetFailures);
       }, []),
-      actions: actionPlan(domains)
+      actions: actionPlan(rules, domains)
     };
   }
 
-  return { assess: assess, pyStrip: pyStrip };
+  return { assess: assess, pyStrip: pyStrip, kindOf: kindOf };
 }());
