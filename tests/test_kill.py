@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from guidebuild.build.publish import PAUSE_ENV
-from tests.conftest import copy_repository_project, run_cli, tree_digest
+from tests.conftest import copy_repository_project, tree_digest
 
 Published = dict[str, bytes]
 
@@ -25,6 +25,18 @@ Published = dict[str, bytes]
 def published(out: Path) -> Published:
     """Everything a reader of ``out`` sees: every output, none of our bookkeeping."""
     return {name: data for name, data in tree_digest(out).items() if not name.startswith(".")}
+
+
+def build(project: Path, *args: str) -> None:
+    """A build in a process of its own, as from the command line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "guidebuild", "build", "-q", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def start_build(project: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
@@ -49,7 +61,7 @@ def test_a_kill_at_the_publishers_steps_leaves_all_old_or_all_new(
 ) -> None:
     project = copy_repository_project(tmp_path / "project")
     out = project / "_build"
-    assert run_cli(project, "build", "-q").exit_code == 0
+    build(project)
     old = published(out)
     assert {name.split("/")[0] for name in old} >= {
         "html",
@@ -59,7 +71,7 @@ def test_a_kill_at_the_publishers_steps_leaves_all_old_or_all_new(
     }
     edit(project, "A paragraph added before the kill.")
     reference = tmp_path / "reference"
-    assert run_cli(project, "build", "-q", "--out", str(reference)).exit_code == 0
+    build(project, "--out", str(reference))
     new = published(reference)
     assert new != old
 
@@ -75,7 +87,7 @@ def test_a_kill_at_the_publishers_steps_leaves_all_old_or_all_new(
     assert published(out) == (old if step == "before-swap" else new)
 
     # The next build cleans up after the killed one and publishes exactly the new output.
-    assert run_cli(project, "build", "-q").exit_code == 0
+    build(project)
     assert published(out) == new
     assert not list(out.glob(".staging-*"))
     assert len(list((out / ".versions").iterdir())) == 1
@@ -90,11 +102,11 @@ def test_sigkill_at_random_instants_never_leaves_a_mix(make_project, tmp_path: P
     outputs: dict[str, Published] = {}
     for name, text in sources.items():
         chapter.write_text(text)
-        assert run_cli(project, "build", "-q", "--out", str(tmp_path / name)).exit_code == 0
+        build(project, "--out", str(tmp_path / name))
         outputs[name] = published(tmp_path / name)
     chapter.write_text(sources["a"])
     started = time.monotonic()
-    assert run_cli(project, "build", "-q").exit_code == 0
+    build(project)
     took = time.monotonic() - started
     assert published(out) == outputs["a"]
 
@@ -118,13 +130,13 @@ def test_sigkill_at_random_instants_never_leaves_a_mix(make_project, tmp_path: P
     assert kills >= 3, "the builds finished too fast to be killed in the middle"
 
     chapter.write_text(sources["b"])
-    assert run_cli(project, "build", "-q").exit_code == 0
+    build(project)
     assert published(out) == outputs["b"]
 
 
 def test_a_torn_cache_is_rebuilt_not_trusted(make_project) -> None:  # type: ignore[no-untyped-def]
     project = make_project("tiny")
-    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    build(project, "--no-pdf")
     cache = project / "_build" / ".cache"
     page = cache / "html" / "second.html"
     good = page.read_text()
@@ -133,6 +145,6 @@ def test_a_torn_cache_is_rebuilt_not_trusted(make_project) -> None:  # type: ign
     (cache / "html.incomplete").touch()
     chapter = project / "guidance" / "first.rst"
     chapter.write_text(chapter.read_text() + "\nAnother paragraph.\n")  # so a build runs
-    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    build(project, "--no-pdf")
     assert (project / "_build" / "html" / "second.html").read_text() == good
     assert not (cache / "html.incomplete").exists()

@@ -98,7 +98,7 @@ def test_allowed_host_parses_ports_and_ipv6() -> None:
     assert not allowed_host("127.0.0.1:08000x", 8000)
 
 
-def wait_for(check: object, what: str, limit: float = 180) -> None:
+def wait_for(check: object, what: str, limit: float = 300) -> None:
     deadline = time.monotonic() + limit
     while not check():  # type: ignore[operator]
         assert time.monotonic() < deadline, f"timed out waiting for {what}"

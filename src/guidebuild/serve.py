@@ -8,8 +8,9 @@ The editing loop is kept warm:
 - only the files whose bytes changed are copied into the served folder, each by one
   rename, and the browser is told to reload only when something changed;
 - the PDF is rendered by one long-lived worker process that has WeasyPrint imported and a
-  warm Sphinx application of its own; requests made while it renders are merged, so it
-  is never more than one render behind, and it never holds up the site.
+  warm Sphinx application of its own, started on each change beside the site's build;
+  requests made while it renders are merged, so it is never more than one render
+  behind, and the site never waits for it.
 
 What is served and the PDF are byte for byte what ``guidebuild build --no-pdf`` and
 ``guidebuild build --no-html`` make of the same sources (tests/test_serve_warm.py).
@@ -478,12 +479,15 @@ def serve(
             ):
                 paths = sorted({Path(path) for _, path in changes})
                 progress.say(f"Changed: {', '.join(sorted({p.name for p in paths}))}")
-                if rebuild(builder, progress, generation, paths) and pdfs:
+                if pdfs:
+                    # At once, not after the site: the worker is a process of its own, on
+                    # a core of its own, and reports a change that does not build itself.
                     fresh = any(
                         not p.resolve().is_relative_to(builder.settings.source_dir.resolve())
                         for p in paths
                     )
                     pdfs.request(fresh=fresh)
+                rebuild(builder, progress, generation, paths)
     finally:
         if pdfs:
             pdfs.stop()

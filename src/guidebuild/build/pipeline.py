@@ -337,8 +337,10 @@ def _start_pdf(args: tuple[Any, ...], *, parallel: bool) -> Callable[[], PdfOutc
 
     # fork: the child starts with our modules already imported, and Sphinx's global
     # docutils state is the child's own.
+    from guidebuild.build.publish import forked_child
+
     executor = concurrent.futures.ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("fork")
+        max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=forked_child
     )
     future = executor.submit(_pdf_branch, *args)
 

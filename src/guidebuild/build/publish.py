@@ -225,10 +225,32 @@ def locked(out: Path, on_wait: Callable[[], None] | None = None) -> Iterator[Non
             if on_wait is not None:
                 on_wait()
             fcntl.flock(handle, fcntl.LOCK_EX)
+        HELD_LOCKS.append(handle.fileno())
         try:
             yield
         finally:
+            HELD_LOCKS.remove(handle.fileno())
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+HELD_LOCKS: list[int] = []
+"""Descriptors of the output folders' locks this process holds."""
+
+
+def forked_child() -> None:
+    """In a process forked from a build: let go of its locks, and die with it.
+
+    A lock is held by every copy of its descriptor: a forked helper that outlived a
+    killed build would otherwise keep the next build waiting for ever.
+    """
+    for descriptor in HELD_LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    HELD_LOCKS.clear()
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        pr_set_pdeathsig, sigkill = 1, 9
+        libc.prctl(pr_set_pdeathsig, sigkill)
 
 
 @contextlib.contextmanager
