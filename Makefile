@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: build test check lint system-packages test-system-packages node-packages clean
+.PHONY: build test check lint frameworks system-packages test-system-packages node-packages clean
 
 build: system-packages $(STAMP)
 	$(BIN)/guidebuild build
@@ -36,6 +36,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The frameworks shipped in the package, generated from checklists/ and a build: run it
+# after editing checklists/ or the recommendations (a test fails until then).
+frameworks: $(STAMP)
+	$(BIN)/guidebuild build --no-pdf -q
+	$(BIN)/python scripts/bundle_frameworks.py
 
 clean:
 	rm -rf _build .pytest_cache .mypy_cache .ruff_cache

@@ -1,10 +1,10 @@
 """Time `guidebuild assess` against its two targets, measured side by side in one run.
 
-    .venv/bin/python benchmarks/bench_assess.py [--runs 21] [--files 10000]
+    .venv/bin/python benchmarks/bench_assess.py [--runs 21] [--files 10000] [--require-idle]
 
 1. Start-up: `guidebuild assess one.yaml` against `python -c "import click, yaml"`, run
-   alternately so that both see the same machine state; the medians and their ratio
-   (target: at most 2x).
+   alternately so that both see the same machine state; min, median and max of each and
+   the ratio of medians (target: at most 1.5x).
 2. Batch: --files generated scheme files (random but reproducible answers) assessed to
    one CSV file, against `yaml.safe_load` of the same files in one process (target: under
    10 s; ideally at most 1.5x safe_load). The batch is run twice and the faster run kept,
@@ -20,13 +20,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import Figure, idle_check, interleaved
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -41,15 +43,17 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def startup(runs: int) -> tuple[float, float]:
+def startup(runs: int) -> Figure:
     floor = [sys.executable, "-c", "import click, yaml"]
     assess = [str(BIN / "guidebuild"), "assess", str(EXAMPLE)]
     timed(floor), timed(assess)  # warm the file cache and the bytecode
-    floors, assesses = [], []
-    for _ in range(runs):
-        floors.append(timed(floor))
-        assesses.append(timed(assess))
-    return statistics.median(floors), statistics.median(assesses)
+    return interleaved(
+        "start-up: assess one scheme file",
+        "<= 1.5",
+        (f"guidebuild assess {EXAMPLE.name}", lambda: timed(assess)),
+        ("python -c 'import click, yaml'", lambda: timed(floor)),
+        runs,
+    )
 
 
 def scheme_text(rng: random.Random, index: int, items: list[tuple[str, tuple[str, ...]]]) -> str:
@@ -112,7 +116,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="start-up runs of each command")
     parser.add_argument("--files", type=int, default=10_000, help="scheme files in the batch")
+    parser.add_argument("--require-idle", action="store_true", help="refuse on a busy machine")
     args = parser.parse_args()
+    idle_check(require=args.require_idle)
     print(
         f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
         f"libyaml {'yes' if yaml.__with_libyaml__ else 'no'}"
@@ -121,11 +127,7 @@ def main() -> None:
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(REPO / "src" / "guidebuild")], check=True
     )
-    floor, assess = startup(args.runs)
-    print(f"\nStart-up, median of {args.runs} runs each, alternating:")
-    print(f"  python -c 'import click, yaml'      {floor * 1000:7.1f} ms")
-    print(f"  guidebuild assess {EXAMPLE.name:<18}{assess * 1000:7.1f} ms")
-    print(f"  ratio                               {assess / floor:7.2f}x  (target <= 2x)")
+    print(startup(args.runs).report("ms"), flush=True)
 
     folder = make_files(args.files)
     seconds, safe_load, rows = batch(folder)

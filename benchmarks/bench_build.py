@@ -1,11 +1,13 @@
 """Time `guidebuild build` against the hand-rolled pipeline, side by side in one run.
 
-    .venv/bin/python benchmarks/bench_build.py [--runs 3]
+    .venv/bin/python benchmarks/bench_build.py [--runs 3] [--require-idle]
 
-Each figure is the median of --runs runs on a fresh copy of the project (cold: no cache,
-no output). The alternative is what an editor would otherwise type: `sphinx-build -b html`,
-`sphinx-build -b singlehtml` with the same print theme, then the `weasyprint` command on
-the single page, one after another, making the same tagged PDF/UA-1. Peak memory is the
+The two sides run alternately, run by run (benchmarks/common.py); each side's min, median
+and max are printed, and the ratio of medians. The cold build runs on a fresh copy of
+the project each time (no cache, no output). The alternative is what an editor would
+otherwise type: `sphinx-build -b html`, `sphinx-build -b singlehtml` with the same print
+theme, then the `weasyprint` command on the single page, one after another, making the
+same tagged PDF/UA-1. Peak memory is the
 largest resident set of any process of a full build.
 """
 
@@ -15,13 +17,14 @@ import argparse
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import Figure, idle_check, interleaved, timed
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -43,15 +46,17 @@ def run(command: list[str], cwd: Path) -> None:
     subprocess.run(command, cwd=cwd, check=True, capture_output=True)
 
 
-def median_time(prepare: Callable[[], Path], job: Callable[[Path], None], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        project = prepare()
-        start = time.perf_counter()
-        job(project)
-        times.append(time.perf_counter() - start)
-        shutil.rmtree(project, ignore_errors=True)
-    return statistics.median(times)
+def cold(job: Callable[[Path], None], work: Path) -> Callable[[], float]:
+    """One cold run of ``job`` on a fresh copy (the copying is not timed)."""
+
+    def once() -> float:
+        project = fresh_project(work)
+        try:
+            return timed(lambda: job(project))
+        finally:
+            shutil.rmtree(project, ignore_errors=True)
+
+    return once
 
 
 def guidebuild_build(project: Path) -> None:
@@ -68,9 +73,7 @@ def hand_rolled(project: Path) -> None:
             "-b",
             "singlehtml",
             "-D",
-            "html_theme=pdf",
-            "-D",
-            "html_theme_path=templates",
+            "html_theme=guidebuild-print",  # registered by the extension in conf.py
             "-D",
             "html_permalinks=0",
             "guidance",
@@ -94,17 +97,12 @@ def sphinx_html(project: Path) -> None:
     run([str(BIN / "sphinx-build"), "-q", "-c", ".", "-b", "html", "guidance", "_hand"], project)
 
 
-def median_of(
-    job: Callable[[], None], runs: int, before: Callable[[], None] | None = None
-) -> float:
-    times = []
-    for _ in range(runs):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def after(before: Callable[[], None], job: Callable[[], None]) -> Callable[[], float]:
+    def once() -> float:
+        before()
+        return timed(job)
+
+    return once
 
 
 def edit(project: Path, counter: list[int]) -> Callable[[], None]:
@@ -118,21 +116,32 @@ def edit(project: Path, counter: list[int]) -> Callable[[], None]:
     return apply
 
 
-def incremental(work: Path, runs: int) -> tuple[float, float, float, float]:
+def incremental(work: Path, runs: int) -> tuple[Figure, Figure]:
     """No-change rebuild and one-paragraph edit, ours and sphinx-build's, on warm caches."""
-    project = fresh_project(work)
-    guidebuild_build(project)
-    sphinx_html(project)
-    ours_nochange = median_of(lambda: guidebuild_build(project), runs)
-    theirs_nochange = median_of(lambda: sphinx_html(project), runs)
-    counter = [0]
+    ours, theirs = fresh_project(work), fresh_project(work)
+    guidebuild_build(ours)
+    sphinx_html(theirs)
+    nochange = interleaved(
+        "no-change rebuild",
+        "<= 0.4",
+        ("guidebuild build", lambda: timed(lambda: guidebuild_build(ours))),
+        ("sphinx-build -b html (nothing changed)", lambda: timed(lambda: sphinx_html(theirs))),
+        runs,
+    )
     site_only = [str(BIN / "guidebuild"), "build", "-q", "--no-pdf"]
-    run(site_only, project)  # warm up in the mode measured (the PDF link is a page setting)
-    # Until the HTML is updated: `serve` publishes the site before the PDF; `build --no-pdf`
-    # does the same work in one command.
-    ours_edit = median_of(lambda: run(site_only, project), runs, before=edit(project, counter))
-    theirs_edit = median_of(lambda: sphinx_html(project), runs, before=edit(project, counter))
-    return ours_nochange, theirs_nochange, ours_edit, theirs_edit
+    run(site_only, ours)  # warm up in the mode measured (the PDF link is a page setting)
+    # Until the HTML is updated: `build --no-pdf` against sphinx-build's own incremental.
+    edited = interleaved(
+        "one-paragraph edit",
+        "<= 1.0",
+        ("guidebuild build --no-pdf", after(edit(ours, [0]), lambda: run(site_only, ours))),
+        (
+            "sphinx-build -b html (incremental)",
+            after(edit(theirs, [0]), lambda: sphinx_html(theirs)),
+        ),
+        runs,
+    )
+    return nochange, edited
 
 
 def peak_memory_mb(project: Path) -> float:
@@ -151,34 +160,27 @@ def peak_memory_mb(project: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--require-idle", action="store_true", help="refuse on a busy machine")
     args = parser.parse_args()
+    idle_check(require=args.require_idle)
     work = Path(tempfile.mkdtemp(prefix="gb-bench-"))
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1102291200")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
     try:
-        prepare = lambda: fresh_project(work)  # noqa: E731
-        ours = median_time(prepare, guidebuild_build, args.runs)
-        theirs = median_time(prepare, hand_rolled, args.runs)
-        project = fresh_project(work)
-        memory = peak_memory_mb(project)
-        nochange, sphinx_nochange, edited, sphinx_edited = incremental(work, args.runs)
+        figure = interleaved(
+            "cold build vs html + singlehtml + weasyprint (no checklists)",
+            "<= 0.6",
+            ("guidebuild build", cold(guidebuild_build, work)),
+            ("sphinx-build html, singlehtml; weasyprint", cold(hand_rolled, work)),
+            args.runs,
+        )
+        print(figure.report(), flush=True)
+        for figure in incremental(work, args.runs):
+            print(figure.report(), flush=True)
+        memory = peak_memory_mb(fresh_project(work))
+        print(f"peak memory of a full build: {memory:.0f} MB (target <= 400 MB)", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"runs: {args.runs} (medians)")
-    print(f"{'measure':<48}{'ours':>9}{'alternative':>13}{'ratio':>8}  target")
-    print(
-        f"{'cold build vs html + singlehtml + weasyprint':<48}"
-        f"{ours:>8.2f}s{theirs:>12.2f}s{ours / theirs:>8.2f}  <= 0.6"
-    )
-    print(
-        f"{'no-change rebuild vs no-change sphinx-build':<48}"
-        f"{nochange:>8.2f}s{sphinx_nochange:>12.2f}s{nochange / sphinx_nochange:>8.2f}  <= 0.4"
-    )
-    print(
-        f"{'one-paragraph edit vs sphinx-build incremental':<48}"
-        f"{edited:>8.2f}s{sphinx_edited:>12.2f}s{edited / sphinx_edited:>8.2f}  <= 1.0"
-    )
-    print(f"{'peak memory of a full build':<48}{memory:>7.0f}MB{'':>13}{'':>8}  <= 400 MB")
     # The resource module is imported for RUSAGE_CHILDREN in the child; keep it used here
     # too so the script fails early on a platform without it.
     assert resource.RUSAGE_CHILDREN is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,19 @@ from guidebuild.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def searched(label: str = "--frameworks") -> str:
+    """The end of the unknown-framework message for a run in this repository, whose
+    checklists/ came from ``label`` (``--frameworks`` or ``project``)."""
+    return (
+        f"; searched {REPO / 'checklists'} ({label}); "
+        f"{REPO / 'src' / 'guidebuild' / 'frameworks'} (bundled); "
+        "name the folder that holds it with --frameworks DIR"
+    )
+
+
+SEARCHED = searched()
 
 
 def copy_project(name: str, dest: Path) -> Path:
@@ -80,9 +94,16 @@ def assert_refused(path: Path, problems: list[str], *, fmt: str, out: Path) -> N
 
 
 def tree_digest(folder: Path) -> dict[str, bytes]:
-    """Every file below ``folder`` with its bytes: equal dicts mean identical trees."""
-    return {
-        str(path.relative_to(folder)): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and ".cache" not in path.parts
-    }
+    """Every file below ``folder`` with its bytes: equal dicts mean identical trees.
+
+    An output folder is seen as a reader sees it: through its published links (html/,
+    pdf/, ...), not the version folders and cache behind them.
+    """
+    found = {}
+    for top, dirs, names in os.walk(folder, followlinks=True):
+        dirs[:] = [d for d in dirs if d not in {".cache", ".versions", ".current"}]
+        for name in names:
+            path = Path(top) / name
+            if path.is_file():
+                found[str(path.relative_to(folder))] = path.read_bytes()
+    return dict(sorted(found.items()))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from guidebuild.answers import detect_format, read_answers
-from guidebuild.answers.model import Format
 from guidebuild.errors import InputError, Problem
+from guidebuild.framework.answers import Format
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Rating
 from guidebuild.yamlsafe import MAX_VALUES, did_you_mean, load_bytes, load_text

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from guidebuild.cli import main
+from tests.conftest import SEARCHED
 
 TESTS = Path(__file__).resolve().parent
 CHECKLISTS = TESTS.parent / "checklists"
@@ -72,11 +73,11 @@ CASES: dict[str, list[str]] = {
     # frameworks we do not have
     "unknown-framework-version.yaml": [
         "1:12: framework mentoring-schemes@2.0 is not known; "
-        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
+        f"known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0{SEARCHED}"
     ],
     "unknown-framework-id.yaml": [
         "1:12: framework mentoring-scheme@1.0 is not known (did you mean 'mentoring-schemes'?); "
-        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
+        f"known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0{SEARCHED}"
     ],
     "framework-without-version.yaml": [
         "1:12: framework must be written as id@version, e.g. mentoring-schemes@1.1, "
@@ -210,6 +211,6 @@ def test_a_folder_without_scheme_files(tmp_path: Path) -> None:
     result = run(str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr == (
-        f"Error: {tmp_path}: no scheme files in this folder (looked for *.yaml, *.yml, *.pdf, "
-        "*.xlsx)\n"
+        f"Error: {tmp_path}: no scheme files in this folder (looked for *.pdf, *.xlsx, *.yaml, "
+        "*.yml)\n"
     )

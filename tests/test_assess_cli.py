@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from guidebuild.cli import _progress_printer, _use_color, main
 from guidebuild.report import pipeline
+from tests.conftest import searched
 from tests.frameworks import with_rules
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,7 +97,9 @@ def run_tiny(tiny: Path, *args: str) -> Result:
     return run("assess", str(tiny / "scheme.yaml"), "--frameworks", str(tiny / "frameworks"), *args)
 
 
-def test_text_report_exact(tiny: Path) -> None:
+def test_text_report_exact(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Outside any project, and the tiny framework ships no manifest: bare IDs.
+    monkeypatch.chdir(tiny)
     result = run_tiny(tiny)
     assert result.exit_code == 0
     assert result.stderr == ""
@@ -124,7 +127,7 @@ def test_text_report_exact(tiny: Path) -> None:
         "    Guidance: name-who-runs-the-scheme\n"
         " 2. amber  A2 Mentoring defined (rated strong, counted as weak)\n"
         "    Define mentoring.\n"
-        "    Guidance: define-mentoring, keep-mentoring-separate\n"
+        "    Guidance: define-mentoring; keep-mentoring-separate\n"
     )
 
 
@@ -388,7 +391,7 @@ def test_schema_for_an_unknown_framework() -> None:
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: framework mentoring-schemes@9.9 is not known; "
-        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0\n"
+        f"known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0{searched('project')}\n"
     )
     result = CliRunner().invoke(main, ["schema", "--framework", "mentoring-schemes"])
     assert result.exit_code == 2

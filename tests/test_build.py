@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -274,20 +275,24 @@ def test_single_page_ids_are_unique(built_tiny: Path) -> None:
     page = (built_tiny / "_build" / ".cache" / "singlehtml" / "index.html").read_text()
     ids = re.findall(r'id="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
-    # Each footnote reference points at its own chapter's footnote.
-    assert re.search(r'href="#first-id\d+"', page)
-    assert re.search(r'href="#second-id\d+"', page)
+    # On the page the PDF is made from, each chapter's footnote sits where it is called
+    # (the print theme floats it to the foot of that page), so no link can misroute.
+    assert page.count('class="gb-footnote"') == 2
+    assert 'class="footnote-reference' not in page
 
 
 def test_pdf_structure_for_assistive_technology(make_project) -> None:  # type: ignore[no-untyped-def]
-    from guidebuild.check.pdf import structure_elements, text_outside_artifacts
+    from guidebuild.check.matterhorn import structure_elements
+    from guidebuild.check.pdf import text_outside_artifacts
 
     project = make_project("tiny")
     assert run_cli(project, "build", "-q", "--draft", "--no-html").exit_code == 0
     reader = PdfReader(project / PDF)
     elements = structure_elements(reader.trailer["/Root"]["/StructTreeRoot"])
-    headings = [str(e["/S"]) for e in elements if re.fullmatch(r"/H\d", str(e["/S"]))]
-    assert headings[:3] == ["/H1", "/H2", "/H3"]
+    headings = [int(str(e["/S"])[2]) for e in elements if re.fullmatch(r"/H\d", str(e["/S"]))]
+    # The cover title is the H1; then the imprint, contents, chapters and sections, in order.
+    assert headings[0] == 1 and 3 in headings
+    assert all(b <= a + 1 for a, b in itertools.pairwise(headings))
     figures = [e for e in elements if e["/S"] == "/Figure"]
     assert [str(f["/Alt"]) for f in figures] == ["A blue square standing for a mentor."]
     assert sum(1 for e in elements if e["/S"] == "/TH") >= 2

@@ -88,7 +88,7 @@ def test_unknown_option_is_a_usage_error(make_project) -> None:  # type: ignore[
     result = run_cli(make_project("tiny"), "build", "--drfat")
     assert result.exit_code == 2
     assert result.output == (
-        "Usage: guidebuild build [OPTIONS]\n"
+        "Usage: guidebuild build [OPTIONS] [PROJECT]\n"
         "Try 'guidebuild build --help' for help.\n\n"
         "Error: No such option '--drfat'. (Did you mean one of: '--draft', '--pdf'?)\n"
     )

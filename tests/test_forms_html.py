@@ -20,10 +20,10 @@ import yaml
 from click.testing import CliRunner
 
 from guidebuild.answers.build import build_answers
-from guidebuild.answers.model import Format
 from guidebuild.cli import main
 from guidebuild.errors import Problem
 from guidebuild.forms.html_form import render_html_form, write_html_form
+from guidebuild.framework.answers import Format
 from guidebuild.framework.loader import load_framework
 from guidebuild.framework.model import SCALE_ORDER, Domain, Framework, Item, Rating
 from guidebuild.framework.scoring import assess

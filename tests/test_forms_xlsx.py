@@ -20,7 +20,7 @@ from guidebuild.cli import main
 from guidebuild.forms import write_checklists
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework
-from tests.conftest import assert_refused
+from tests.conftest import SEARCHED, assert_refused
 from tests.fixtures.forms import clients
 
 REPO = Path(__file__).resolve().parent.parent
@@ -189,7 +189,7 @@ BAD_BOOKS: dict[str, list[str]] = {
     ],
     "other-version.xlsx": [
         "sheet 'Scheme details', cell B2: framework mentoring-schemes@2.0 is not known; "
-        "known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0"
+        f"known frameworks: mentoring-schemes@1.1, mentoring-schemes@1.0{SEARCHED}"
     ],
     "changed-framework.xlsx": [
         "sheet 'Scheme details', cell B2: the workbook says 'mentoring-schemes@0.9' but its "

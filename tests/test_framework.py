@@ -288,7 +288,8 @@ def test_catalogue_finds_current_and_earlier_versions(tmp_path: Path) -> None:
     assert catalogue.get("tiny", "3.0") is None
     assert catalogue.default() is current
     assert catalogue.unknown("tiny", "3.0") == (
-        "framework tiny@3.0 is not known; known frameworks: tiny@2.0, tiny@1.0"
+        "framework tiny@3.0 is not known; known frameworks: tiny@2.0, tiny@1.0; "
+        f"searched {tmp_path} (folder); name the folder that holds it with --frameworks DIR"
     )
     assert catalogue.keys() == ["tiny@2.0", "tiny@1.0"]
 

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from guidebuild.answers import read_answers
 from guidebuild.answers.dates import parse_date
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
 from guidebuild.cli import main
 from guidebuild.errors import InputError
+from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.framework.loader import Catalogue, load_framework
 from guidebuild.framework.model import Rating
 from guidebuild.framework.scoring import assess

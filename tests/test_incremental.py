@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from guidebuild.build.publish import staging
 from guidebuild.resources import theme_dir
-from tests.conftest import run_cli, tree_digest
+from tests.conftest import copy_repository_project, run_cli, tree_digest
 
 
 def mtimes(folder: Path) -> dict[str, int]:
@@ -99,3 +101,79 @@ def test_installed_versions_agree_with_importlib_metadata() -> None:
     for name in ("sphinx", "docutils", "weasyprint", "pydyf"):
         assert installed_version(name) == metadata.version(name)
     assert installed_version("no-such-distribution-here") == "missing"
+
+
+def theme_override(project: Path) -> Path:
+    """The project's own copy of the site stylesheet (templates/ overrides the package)."""
+    css = project / "templates" / "guidebuild" / "static" / "guidebuild.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text((theme_dir("guidebuild") / "static" / "guidebuild.css").read_text())
+    return css
+
+
+def test_after_a_theme_edit_every_page_equals_a_clean_builds(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    css = theme_override(project)
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    clean = tmp_path / "clean"
+    assert run_cli(project, "build", "-q", "--no-pdf", "--out", str(clean)).exit_code == 0
+    # Every page links the stylesheet with its checksum: none may keep the old one.
+    assert tree_digest(project / "_build" / "html") == tree_digest(clean / "html")
+
+
+def test_an_edit_that_keeps_the_files_time_is_still_rebuilt(make_project) -> None:  # type: ignore[no-untyped-def]
+    # File times are coarse, and a save can land while Sphinx reads: what counts is the
+    # text, not the time (build/sphinx.py, watch_contents).
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    chapter = project / "guidance" / "second.rst"
+    stat = chapter.stat()
+    chapter.write_text(chapter.read_text() + "\nWritten within the same tick.\n")
+    os.utime(chapter, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    assert "Written within the same tick." in (project / "_build/html/second.html").read_text()
+
+
+def test_a_remote_image_added_by_an_edit_is_refused_though_other_pages_are_not_reread(
+    make_project,
+) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    assert (project / "_build" / ".cache" / "site-clean.json").is_file()
+    before = tree_digest(project / "_build" / "html")
+    chapter = project / "guidance" / "second.rst"
+    chapter.write_text(
+        chapter.read_text() + "\n.. raw:: html\n\n   <img src='https://example.org/x.png'>\n"
+    )
+    result = run_cli(project, "build", "-q", "--no-pdf")
+    assert result.exit_code == 1, result.output
+    assert "https://example.org/x.png" in result.output
+    assert tree_digest(project / "_build" / "html") == before
+
+
+@pytest.mark.slow
+def test_a_guidance_edit_keeps_the_checklists_a_framework_edit_writes_them(tmp_path: Path) -> None:
+    project = copy_repository_project(tmp_path / "project")
+    out = project / "_build"
+    assert run_cli(project, "build", "-q").exit_code == 0
+    forms = sorted((out / "checklists").iterdir())
+    assert forms
+    times = {form.name: form.stat().st_mtime_ns for form in forms}
+    chapter = next((project / "guidance").glob("meeting.rst"))
+    chapter.write_text(chapter.read_text() + "\nAn edit of the guidance only.\n")
+    result = run_cli(project, "build")
+    assert result.exit_code == 0, result.output
+    assert "Writing the PDF" in result.output
+    assert "Writing the fillable checklists" not in result.output
+    assert {f.name: f.stat().st_mtime_ns for f in (out / "checklists").iterdir()} == times
+    downloads = out / "html" / "downloads"
+    for form in forms:
+        assert (downloads / form.name).read_bytes() == form.read_bytes()
+
+    framework = project / "checklists" / "mentoring-schemes.yaml"
+    framework.write_text(framework.read_text() + "\n# a comment\n")
+    result = run_cli(project, "build")
+    assert result.exit_code == 0, result.output
+    assert "Writing the fillable checklists" in result.output

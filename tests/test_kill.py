@@ -1,7 +1,14 @@
-"""A build killed with SIGKILL at any moment leaves the last published output intact."""
+"""A build killed with SIGKILL at any moment leaves every output old or every output new.
+
+The outputs (site, PDF, checklists, recommendations.json) are published by one rename of
+one link (build/publish.py); these tests kill the build in the window between outputs,
+at the publisher's own steps and at random instants, and look at all of them together.
+"""
 
 from __future__ import annotations
 
+import os
+import random
 import subprocess
 import sys
 import time
@@ -9,56 +16,127 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli, tree_digest
+from guidebuild.build.publish import PAUSE_ENV
+from tests.conftest import copy_repository_project, tree_digest
+
+Published = dict[str, bytes]
 
 
-def published(out: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    return tree_digest(out / "html"), tree_digest(out / "pdf")
+def published(out: Path) -> Published:
+    """Everything a reader of ``out`` sees: every output, none of our bookkeeping."""
+    return {name: data for name, data in tree_digest(out).items() if not name.startswith(".")}
+
+
+def build(project: Path, *args: str) -> None:
+    """A build in a process of its own, as from the command line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "guidebuild", "build", "-q", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def start_build(project: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "guidebuild", "build", "-q"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def edit(project: Path, text: str) -> None:
+    chapter = project / "guidance" / "index.rst"
+    chapter.write_text(chapter.read_text() + f"\n{text}\n")
 
 
 @pytest.mark.slow
-def test_sigkill_in_the_middle_leaves_old_or_new_never_a_mix(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("step", ["before-swap", "after-swap"])
+def test_a_kill_at_the_publishers_steps_leaves_all_old_or_all_new(
+    tmp_path: Path, step: str
+) -> None:
+    project = copy_repository_project(tmp_path / "project")
+    out = project / "_build"
+    build(project)
+    old = published(out)
+    assert {name.split("/")[0] for name in old} >= {
+        "html",
+        "pdf",
+        "checklists",
+        "recommendations.json",
+    }
+    edit(project, "A paragraph added before the kill.")
+    reference = tmp_path / "reference"
+    build(project, "--out", str(reference))
+    new = published(reference)
+    assert new != old
+
+    flag = tmp_path / "paused"
+    process = start_build(project, {PAUSE_ENV: f"{step}:{flag}"})
+    deadline = time.monotonic() + 300
+    while not flag.exists():
+        assert process.poll() is None, "the build ended without reaching the publisher"
+        assert time.monotonic() < deadline, "the build never reached the publisher"
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    assert published(out) == (old if step == "before-swap" else new)
+
+    # The next build cleans up after the killed one and publishes exactly the new output.
+    build(project)
+    assert published(out) == new
+    assert not list(out.glob(".staging-*"))
+    assert len(list((out / ".versions").iterdir())) == 1
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_instants_never_leaves_a_mix(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     project = make_project("tiny")
     out = project / "_build"
-    assert run_cli(project, "build", "-q").exit_code == 0
-    old_html, old_pdf = published(out)
-
     chapter = project / "guidance" / "second.rst"
-    chapter.write_text(chapter.read_text() + "\nA paragraph added before the kill.\n")
-    reference = tmp_path / "reference"
-    assert run_cli(project, "build", "-q", "--out", str(reference)).exit_code == 0
-    new_html, new_pdf = published(reference)
-    assert new_html != old_html
+    sources = {"a": chapter.read_text(), "b": chapter.read_text() + "\nA paragraph.\n"}
+    outputs: dict[str, Published] = {}
+    for name, text in sources.items():
+        chapter.write_text(text)
+        build(project, "--out", str(tmp_path / name))
+        outputs[name] = published(tmp_path / name)
+    chapter.write_text(sources["a"])
+    started = time.monotonic()
+    build(project)
+    took = time.monotonic() - started
+    assert published(out) == outputs["a"]
 
+    shown = "a"
     kills = 0
-    for delay in (0.15, 0.4, 0.7, 1.0, 1.4):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "guidebuild", "build", "-q", "-j", "1"],
-            cwd=project,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
+    chance = random.Random(14)  # noqa: S311 (delays, not secrets)
+    for _ in range(10):
+        # Edit towards the other version, then kill somewhere in the build's second half,
+        # where the outputs are written and published.
+        target = "b" if shown == "a" else "a"
+        chapter.write_text(sources[target])
+        process = start_build(project)
+        time.sleep(took * chance.uniform(0.5, 1.2))
         if process.poll() is None:
             process.kill()
             kills += 1
         process.wait()
-        html, pdf = published(out)
-        assert html in (old_html, new_html), f"a torn site after a kill at {delay} s"
-        assert pdf in (old_pdf, new_pdf), f"a torn PDF after a kill at {delay} s"
-        if html == new_html and pdf == new_pdf:
-            break  # the build finished before the kill; nothing more to learn
-    assert kills >= 2, "the builds finished too fast to be killed in the middle"
+        now = published(out)
+        assert now in (outputs["a"], outputs["b"]), "a mix of old and new outputs"
+        shown = "a" if now == outputs["a"] else "b"
+    assert kills >= 3, "the builds finished too fast to be killed in the middle"
 
-    # After the kills, a normal build still publishes exactly the right output.
-    assert run_cli(project, "build", "-q").exit_code == 0
-    assert published(out) == (new_html, new_pdf)
-    assert not list(out.glob(".staging-*"))
+    chapter.write_text(sources["b"])
+    build(project)
+    assert published(out) == outputs["b"]
 
 
 def test_a_torn_cache_is_rebuilt_not_trusted(make_project) -> None:  # type: ignore[no-untyped-def]
     project = make_project("tiny")
-    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    build(project, "--no-pdf")
     cache = project / "_build" / ".cache"
     page = cache / "html" / "second.html"
     good = page.read_text()
@@ -67,6 +145,6 @@ def test_a_torn_cache_is_rebuilt_not_trusted(make_project) -> None:  # type: ign
     (cache / "html.incomplete").touch()
     chapter = project / "guidance" / "first.rst"
     chapter.write_text(chapter.read_text() + "\nAnother paragraph.\n")  # so a build runs
-    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    build(project, "--no-pdf")
     assert (project / "_build" / "html" / "second.html").read_text() == good
     assert not (cache / "html.incomplete").exists()

@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import BooleanObject, NameObject, StreamObject
 
-from guidebuild.build.pdf import write_pdf
 from guidebuild.check.matterhorn import CHECKED, check_matterhorn
+from guidebuild.pdf import write_pdf
 
 PAGE = """<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">
 <title>Matterhorn test</title></head><body>

@@ -17,7 +17,7 @@ def test_release_twice_gives_identical_bundles(make_project, tmp_path: Path) -> 
     one, two = tmp_path / "one", tmp_path / "two"
     first = run_cli(project, "release", "1.0", "-q", "--out", str(one))
     assert first.exit_code == 0, first.output
-    assert first.output == f"{one / 'tiny-guidance-1.0.zip'} (32 files, SHA-256 manifest inside)\n"
+    assert first.output == f"{one / 'tiny-guidance-1.0.zip'} (33 files, SHA-256 manifest inside)\n"
     assert run_cli(project, "release", "1.0", "-q", "--out", str(two)).exit_code == 0
     bundle = (one / "tiny-guidance-1.0.zip").read_bytes()
     assert bundle == (two / "tiny-guidance-1.0.zip").read_bytes()

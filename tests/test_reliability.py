@@ -220,7 +220,10 @@ CASES: dict[str, Case] = {
         nothing, ("assess", "--fail-under", "150", "x.yaml"), 2, "--fail-under"
     ),
     "unknown command": Case(nothing, ("biuld",), 2, "No such command 'biuld'"),
-    "check with an argument": Case(nothing, ("check", "extra"), 2, "unexpected extra argument"),
+    "check with two arguments": Case(nothing, ("check", ".", "."), 2, "unexpected extra argument"),
+    "check of a missing project": Case(
+        nothing, ("check", "nowhere"), 2, "'nowhere' does not exist"
+    ),
 }
 
 

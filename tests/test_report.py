@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
 from guidebuild.errors import InputError
+from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.framework.model import Rating
 from guidebuild.framework.scoring import Assessment, assess
 from guidebuild.report.chart import domain_chart

@@ -18,8 +18,8 @@ import pytest
 from openpyxl import load_workbook
 
 from guidebuild.answers import read_answers
+from guidebuild.fields import DETAILS_SHEET, ITEMS_SHEET, SCORES_SHEET
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import DETAILS_SHEET, ITEMS_SHEET, SCORES_SHEET
 from guidebuild.forms.html_form import framework_data
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
+from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.framework.loader import load_framework
 from guidebuild.framework.model import (
     Band,

@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guidebuild.answers.model import Answer, Answers
+from guidebuild.framework.answers import Answer, Answers
 from guidebuild.framework.loader import load_framework
 from guidebuild.framework.model import Framework, Item, Rating
 from guidebuild.framework.scoring import Assessment, assess

@@ -20,8 +20,8 @@ import pytest
 from openpyxl import load_workbook
 
 from guidebuild.answers import read_answers
+from guidebuild.fields import ACTIONS_SHEET, DETAILS_SHEET, ITEMS_SHEET, SCORES_SHEET
 from guidebuild.forms import write_checklists
-from guidebuild.forms.fields import ACTIONS_SHEET, DETAILS_SHEET, ITEMS_SHEET, SCORES_SHEET
 from guidebuild.forms.xlsx import OVERALL_LABELS
 from guidebuild.framework.loader import Catalogue
 from guidebuild.framework.model import Framework

@@ -17,6 +17,8 @@ import click
 
 from guidebuild import __version__
 from guidebuild.errors import GuidebuildError
+from guidebuild.formats import NAMES as CHECKLIST_NAMES
+from guidebuild.report.formats import REPORT_FORMATS
 from guidebuild.safetext import visible
 
 _ENVIRONMENT_ERRORS = frozenset(
@@ -33,6 +35,33 @@ _ENVIRONMENT_ERRORS = frozenset(
 """Errors of the machine, not of guidebuild, that any command may meet while writing."""
 
 
+def _environment_message(error: OSError) -> str | None:
+    """What to say of an error of the machine (see above); None for any other error."""
+    import shutil
+
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        # copytree gathers each file's error as (source, target, "[Errno 28] ...").
+        failures = [entry for entry in error.args[0] if len(entry) == 3]
+        if failures and all(_errno_text(str(entry[2])) for entry in failures):
+            _source, target, reason = failures[0]
+            more = f" (and {len(failures) - 1} more files)" if len(failures) > 1 else ""
+            return f"{target}: {_errno_text(str(reason))}{more}"
+        return None
+    if error.errno not in _ENVIRONMENT_ERRORS:
+        return None
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror}"
+
+
+def _errno_text(reason: str) -> str | None:
+    """``No space left on device`` from ``[Errno 28] No space left on device: 'x'``."""
+    for number in _ENVIRONMENT_ERRORS:
+        prefix = f"[Errno {number}] "
+        if reason.startswith(prefix):
+            return reason.removeprefix(prefix).split(": '")[0]
+    return None
+
+
 class _Group(click.Group):
     """A group that reports our errors without a traceback, in one place."""
 
@@ -47,10 +76,10 @@ class _Group(click.Group):
         except OSError as error:
             # A full disk, a folder we may not write, a name too long: the machine's
             # state, not a bug of ours, so a message rather than a traceback.
-            if error.errno not in _ENVIRONMENT_ERRORS:
+            message = _environment_message(error)
+            if message is None:
                 raise
-            where = f"{error.filename}: " if error.filename else ""
-            click.echo(f"Error: {visible(where)}{error.strerror}", err=True)
+            click.echo(f"Error: {visible(message)}", err=True)
             ctx.exit(2)
 
 
@@ -69,17 +98,32 @@ def main() -> None:
 
 
 def _project_root(start: Path | None = None) -> Path:
+    """The project at or above ``start``; the current folder is read here and nowhere else."""
     from guidebuild.project import find_root
 
     return find_root(start or Path.cwd())
 
 
 def _project_if_any(start: Path | None = None) -> Path | None:
-    """The project at or above ``start`` (default: here), or None: assess works anywhere."""
-    try:
+    """The project at or above ``start`` (default: here), or None outside any project.
+
+    ``checklist``, ``schema``, ``frameworks`` and ``assess`` work anywhere; a project
+    named explicitly must be one.
+    """
+    if start is not None:
         return _project_root(start)
+    try:
+        return _project_root()
     except GuidebuildError:
         return None
+
+
+_PROJECT = click.argument(
+    "project",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+"""The optional PROJECT argument: the project's folder (default: the current one)."""
 
 
 # --- build ------------------------------------------------------------------------------
@@ -114,7 +158,9 @@ def _project_if_any(start: Path | None = None) -> Path | None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print Sphinx's own output too.")
+@_PROJECT
 def build(
+    project: Path | None,
     out: Path | None,
     html: bool,
     pdf: bool,
@@ -124,7 +170,7 @@ def build(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Build the guidance as an HTML site and a tagged PDF.
+    """Build the guidance of PROJECT (default: here) as an HTML site and a tagged PDF.
 
     Everything is built in a temporary folder and published only when every stage
     succeeded, so a failed build leaves the last good output as it was.
@@ -138,7 +184,7 @@ def build(
     from guidebuild.build.pipeline import BuildOptions, build_project
     from guidebuild.progress import Progress
 
-    root = _project_root()
+    root = _project_root(project)
     progress = Progress.for_stream(sys.stderr, quiet=quiet)
     result = build_project(
         root,
@@ -169,11 +215,44 @@ def build(
         progress.say(f"{count} warning(s); `guidebuild check` treats them as errors.")
 
 
+# --- new --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--title", default="Our guidance", show_default=True, help="The guidance's title.")
+@click.option(
+    "--organisation",
+    default="Our organisation",
+    show_default=True,
+    help="Who publishes it.",
+)
+def new(folder: Path, title: str, organisation: str) -> None:
+    """Start a new guidance project in FOLDER (new, or empty).
+
+    It builds, checks and assesses at once: conf.py, guidance/ (an index, two chapters
+    with recommendations, the list of recommendations, a checklist appendix, downloads,
+    update information and its change log), checklists/ with a framework that checks
+    those recommendations and an example of a filled checklist, templates/ and a README.
+
+    \b
+    Examples:
+      guidebuild new our-guidance --title "Safe discharge" --organisation "Fell Trust"
+      cd our-guidance && guidebuild build && guidebuild check
+    """
+    from guidebuild.newproject import new_project
+
+    written = new_project(folder, title=title, organisation=organisation)
+    click.echo(f"Wrote {len(written)} files into {folder}/. Next:")
+    click.echo(f"  cd {folder} && guidebuild build && guidebuild serve")
+
+
 # --- release ----------------------------------------------------------------------------
 
 
 @main.command()
 @click.argument("version")
+@_PROJECT
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -187,8 +266,10 @@ def build(
     help="The previous release's recommendations.json (default: the latest in releases/).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-def release(version: str, out: Path | None, previous: Path | None, quiet: bool) -> None:
-    """Build release VERSION: a final, archivable, reproducible bundle.
+def release(
+    version: str, project: Path | None, out: Path | None, previous: Path | None, quiet: bool
+) -> None:
+    """Build release VERSION of PROJECT (default: here): a final, reproducible bundle.
 
     A final build dated by the edition (SOURCE_DATE_EPOCH = publication date), an
     archival PDF/A copy of the guidance, and one zip of site, PDFs and checklists with a
@@ -204,7 +285,7 @@ def release(version: str, out: Path | None, previous: Path | None, quiet: bool) 
     from guidebuild.progress import Progress
 
     done = release_project(
-        _project_root(),
+        _project_root(project),
         version,
         Progress.for_stream(sys.stderr, quiet=quiet),
         out=out,
@@ -231,8 +312,9 @@ def release(version: str, out: Path | None, previous: Path | None, quiet: bool) 
     show_default=True,
     help="Rebuild the PDF in the background after each change.",
 )
-def serve(port: int, open_browser: bool, pdf: bool) -> None:
-    """Serve the site on 127.0.0.1, rebuild it on every edit and reload the browser.
+@_PROJECT
+def serve(project: Path | None, port: int, open_browser: bool, pdf: bool) -> None:
+    """Serve PROJECT's site on 127.0.0.1, rebuild it on every edit and reload the browser.
 
     Watches guidance/, templates/, checklists/ and conf.py. Only what an edit touches is
     rebuilt; the PDF follows in the background and never holds up the site. A change
@@ -247,7 +329,7 @@ def serve(port: int, open_browser: bool, pdf: bool) -> None:
     from guidebuild.serve import serve as run_server
 
     run_server(
-        _project_root(),
+        _project_root(project),
         port=port,
         open_browser=open_browser,
         pdf=pdf,
@@ -260,8 +342,9 @@ def serve(port: int, open_browser: bool, pdf: bool) -> None:
 
 @main.command()
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
-def check(quiet: bool) -> None:
-    """Check that the guidance is ready to publish; list every problem at once.
+@_PROJECT
+def check(project: Path | None, quiet: bool) -> None:
+    """Check that PROJECT's guidance is ready to publish; list every problem at once.
 
     A fresh, strict build (every Sphinx warning counts), then: framework items pointing at
     recommendations that do not exist, images without alt text, skipped heading levels,
@@ -278,7 +361,7 @@ def check(quiet: bool) -> None:
     from guidebuild.progress import Progress
     from guidebuild.project import load_settings
 
-    root = _project_root()
+    root = _project_root(project)
     # Not failures: the values are the editor's to supply, and nobody may make them up.
     for missing in load_settings(root).missing_for_final():
         click.echo(f"warning: conf.py: a final edition should set {missing}", err=True)
@@ -302,7 +385,7 @@ def check(quiet: bool) -> None:
 @click.option(
     "--format",
     "formats",
-    type=click.Choice(["pdf", "xlsx", "html", "yaml"]),
+    type=click.Choice(CHECKLIST_NAMES),
     multiple=True,
     help="A format to write; repeat it for several (default: all four).",
 )
@@ -311,11 +394,16 @@ def check(quiet: bool) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     metavar="DIR",
-    help="Folder of framework files (default: the project's checklists/).",
+    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")
+@_PROJECT
 def checklist(
-    out: Path | None, formats: tuple[str, ...], frameworks: Path | None, quiet: bool
+    project: Path | None,
+    out: Path | None,
+    formats: tuple[str, ...],
+    frameworks: Path | None,
+    quiet: bool,
 ) -> None:
     """Write the fillable self-assessment checklists from the framework.
 
@@ -329,22 +417,26 @@ def checklist(
       guidebuild checklist                         all four into _build/checklists/
       guidebuild checklist --format pdf --format xlsx --out dist/
     """
-    from guidebuild.build.pdf import human_size
     from guidebuild.forms import FORMATS, write_checklists
     from guidebuild.framework.loader import Catalogue
+    from guidebuild.pdf import human_size
     from guidebuild.report.pipeline import locate_resources
 
-    project = _project_if_any()
-    resources = locate_resources(frameworks, project)
-    framework = Catalogue(resources.checklists).default()
-    out_dir = out or (project or Path.cwd()) / "_build" / "checklists"
+    root = _project_if_any(project)
+    resources = locate_resources(frameworks, root)
+    framework = Catalogue(resources.sources).default()
+    out_dir = out or (root or Path.cwd()) / "_build" / "checklists"
     contact = None
-    if project is not None and (project / "conf.py").is_file():
+    if root is not None and (root / "conf.py").is_file():
         from guidebuild.project import load_settings
 
         # The forms tell organisers whom to send the finished form to. (checklist builds
         # from the project, as build does; only assess never runs conf.py.)
-        contact = load_settings(project).contact or None
+        contact = load_settings(root).contact or None
+    if out is None:
+        from guidebuild.build.publish import adopt
+
+        adopt(out_dir.parent, ["checklists"])  # so that `build` knows them for its own
     written = write_checklists(
         framework, out_dir, formats or FORMATS, templates=resources.templates, contact=contact
     )
@@ -417,7 +509,7 @@ def _progress_printer(quiet: bool) -> Any:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "html", "md", "csv"]),
+    type=click.Choice([kind.name for kind in REPORT_FORMATS]),
     default="text",
     show_default=True,
     help="Report format.",
@@ -454,7 +546,7 @@ def _progress_printer(quiet: bool) -> Any:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     metavar="DIR",
-    help="Folder of framework files (default: the project's checklists/).",
+    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
 )
 @click.option(
     "-j", "--jobs", type=click.IntRange(1), default=None, help="Worker processes for batches."
@@ -489,7 +581,8 @@ def assess(
     import os
 
     from guidebuild.errors import CheckFailed
-    from guidebuild.report.pipeline import AssessOptions, ReportFormat, run_assess
+    from guidebuild.report.formats import ReportFormat
+    from guidebuild.report.pipeline import AssessOptions, run_assess
 
     color = _use_color(output, sys.stdout, os.environ)
     outcome = run_assess(
@@ -532,9 +625,10 @@ def assess(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=None,
     metavar="DIR",
-    help="Folder of framework files (default: the project's checklists/).",
+    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
 )
-def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
+@_PROJECT
+def schema(key: tuple[str, str] | None, frameworks: Path | None, project: Path | None) -> None:
     """Print the JSON Schema of a scheme file, for completion and checking in editors.
 
     \b
@@ -549,7 +643,7 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
     from guidebuild.framework.schema import scheme_schema
     from guidebuild.report.pipeline import locate_resources
 
-    catalogue = Catalogue(locate_resources(frameworks, _project_if_any()).checklists)
+    catalogue = Catalogue(locate_resources(frameworks, _project_if_any(project)).sources)
     if key is None:
         framework = catalogue.default()
     else:
@@ -558,6 +652,51 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None) -> None:
             raise InputError(catalogue.unknown(*key))
         framework = found
     click.echo(json.dumps(scheme_schema(framework), indent=2, ensure_ascii=False))
+
+
+@main.command(name="frameworks")
+@click.option(
+    "--frameworks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="A folder of framework files to search first.",
+)
+@_PROJECT
+def list_frameworks(frameworks: Path | None, project: Path | None) -> None:
+    """List every framework guidebuild can see: id, version, title, where it came from.
+
+    Frameworks are looked for in this order, and the first of an id and version wins:
+    --frameworks DIR, the project's checklists/, installed packages (entry point group
+    guidebuild.frameworks), then the ones bundled with guidebuild.
+
+    \b
+    Examples:
+      guidebuild frameworks
+      guidebuild frameworks --frameworks ~/our-frameworks
+    """
+    from guidebuild.framework.loader import Catalogue
+    from guidebuild.report.pipeline import locate_resources
+
+    catalogue = Catalogue(locate_resources(frameworks, _project_if_any(project)).sources)
+    rows = [
+        (
+            f.id,
+            f.version,
+            f.title,
+            f"{source.label}: {source.folder}" + (" (not used: found earlier)" * hidden),
+        )
+        for f, source, hidden in catalogue.listing()
+    ]
+    if not rows:
+        from guidebuild.errors import InputError
+
+        raise InputError("no frameworks found; give a folder of them with --frameworks DIR")
+    widths = [max(len(row[i]) for row in (("id", "version", "title", ""), *rows)) for i in (0, 1)]
+    click.echo(f"{'id':<{widths[0]}}  {'version':<{widths[1]}}  title / from")
+    for framework_id, version, title, where in rows:
+        click.echo(f"{framework_id:<{widths[0]}}  {version:<{widths[1]}}  {title}")
+        click.echo(f"{'':<{widths[0]}}  {'':<{widths[1]}}  from {where}")
 
 
 # --- end assess ---

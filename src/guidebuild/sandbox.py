@@ -32,8 +32,9 @@ import stat
 import sys
 import sysconfig
 import tempfile
+import threading
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -75,12 +76,16 @@ class _Policy:
     refusals: list[Problem] = field(default_factory=list)
     busy: bool = False
     """True while the hook itself runs: what it does is not checked again."""
+    done: bool = False
+    """Set when the build that armed it ends (a thread it started may live on)."""
 
 
 _ACTIVE: contextvars.ContextVar[_Policy | None] = contextvars.ContextVar(
     "guidebuild_sandbox", default=None
 )
 _INSTALLED = False
+_THREAD_POLICY = "_guidebuild_sandbox"
+"""The attribute that carries the policy to a thread started while armed."""
 
 
 def python_roots() -> tuple[Path, ...]:
@@ -142,7 +147,10 @@ def check_path(
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     policy = _ACTIVE.get()
-    if policy is None or policy.busy:
+    if policy is None:
+        # A thread started by the build (intersphinx fetches in a pool) is confined too.
+        policy = getattr(threading.current_thread(), _THREAD_POLICY, None)
+    if policy is None or policy.busy or policy.done:
         return
     policy.busy = True
     try:
@@ -167,10 +175,10 @@ def _check_event(policy: _Policy, event: str, args: tuple[Any, ...]) -> None:
     elif event in _NETWORK_EVENTS:
         what = _network_target(event, args)
         if not (event == "urllib.Request" and what.lower().startswith(("file:", "data:"))):
-            _refuse(policy, what, "the build never uses the network")
+            _refuse(policy, what, "the build never uses the network", verb="connect to")
         # else: no network; the file it names is checked when it is opened
     elif event in _PROGRAM_EVENTS:
-        _refuse(policy, f"a program ({args[0]!r})", "the build never runs programs")
+        _refuse(policy, f"{args[0]!r}", "the build never runs programs", verb="run")
 
 
 def _check_file(policy: _Policy, path: str, *, write: bool) -> None:
@@ -192,16 +200,20 @@ def _writes(args: tuple[Any, ...]) -> bool:
 def _network_target(event: str, args: tuple[Any, ...]) -> str:
     if event == "urllib.Request" and args:
         return str(args[0])
+    if event in {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr"} and args:
+        port = f" port {args[1]}" if len(args) > 1 and args[1] is not None else ""
+        return f"{args[0]!s}{port} (looking up its address)"
     if event.startswith("socket.") and len(args) > 1:
         return f"the network address {args[1]!r}"
     return f"the network ({event})"
 
 
-def _refuse(policy: _Policy, what: str, reason: str) -> None:
-    problem = locate(f"guidebuild refuses to read {what}: {reason}")
+def _refuse(policy: _Policy, what: str, reason: str, *, verb: str = "read") -> None:
+    message = f"guidebuild refuses to {verb} {what}: {reason}"
+    problem = locate(message)
     if problem not in policy.refusals:
         policy.refusals.append(problem)
-    raise SandboxRefusal(f"guidebuild refuses to read {what}: {reason}")
+    raise SandboxRefusal(message)
 
 
 def locate(message: str) -> Problem:
@@ -257,14 +269,30 @@ def install() -> None:
     global _INSTALLED  # noqa: PLW0603 - one hook per interpreter, by design
     if not _INSTALLED:
         sys.addaudithook(_hook)
+        # Python 3.11 raises no audit event when a thread starts: a thread started while
+        # armed (intersphinx fetches in a pool) is given the policy here instead.
+        start = threading.Thread.start
+
+        def start_confined(thread: threading.Thread) -> None:
+            policy = _ACTIVE.get() or getattr(threading.current_thread(), _THREAD_POLICY, None)
+            if policy is not None:
+                setattr(thread, _THREAD_POLICY, policy)
+            start(thread)
+
+        threading.Thread.start = start_confined  # type: ignore[method-assign,assignment]
         _INSTALLED = True
 
 
 def _warm_up() -> None:
     """Read, before arming, the system files libraries read once and keep."""
+    import gc
     import mimetypes
 
     mimetypes.init()
+    # A WeasyPrint FontConfiguration left over from an earlier render (the checklist form's
+    # fonts) deletes its folder in /tmp when it is collected: collected inside the sandbox,
+    # that deletion was refused and failed a build at random. Collect it before arming.
+    gc.collect()
 
 
 @contextlib.contextmanager
@@ -292,6 +320,7 @@ def armed(*roots: Path, what: str = "the build") -> Iterator[list[Problem]]:
             raise _refused(policy.refusals, what) from None
         raise
     finally:
+        policy.done = True
         _ACTIVE.reset(token)
         tempfile.tempdir = previous_tempdir
         shutil.rmtree(scratch, ignore_errors=True)
@@ -453,11 +482,19 @@ class _ResourceFinder(HTMLParser):
                 self.found.append((line + text.count("\n", 0, match.start()), match[1]))
 
 
-def remote_resources(site: Path) -> list[tuple[Path, int, str]]:
-    """Every resource a page or stylesheet of ``site`` would fetch from elsewhere."""
+def remote_resources(
+    site: Path, known_clean: Callable[[Path], bool] | None = None
+) -> list[tuple[Path, int, str]]:
+    """Every resource a page or stylesheet of ``site`` would fetch from elsewhere.
+
+    ``known_clean``: files already found to ask for nothing (the build's record of
+    unchanged pages), which are not read again.
+    """
     found: list[tuple[Path, int, str]] = []
     for path in sorted(site.rglob("*")):
         if path.suffix not in {".html", ".css", ".svg"} or not path.is_file():
+            continue
+        if known_clean is not None and known_clean(path):
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".css":

@@ -141,9 +141,9 @@ def figure_relative(project: Path, secrets: Path) -> None:
 
 
 def theme_static_symlink(project: Path, secrets: Path) -> None:
-    # The theme's own static folder (its CSS is copied into every site's _static/).
-    theme_css = next(project.glob("templates/**/static/guidebuild.css"))
-    static = theme_css.parent
+    # The project's override of the site theme's static files (copied into _static/).
+    static = project / "templates" / "guidebuild" / "static"
+    static.mkdir(parents=True, exist_ok=True)
     (static / "extra.css").symlink_to(secrets / "secret.css")
 
 
@@ -187,6 +187,8 @@ ALL: dict[str, Attack] = {
     )
 }
 """Every attack, by name."""
+SPECIAL = ("fifo_source", "dev_zero_source")
+"""The attacks that make an unbounded reader hang rather than leak."""
 
 
 def leaked(out: Path) -> list[Path]:
@@ -215,3 +217,22 @@ def _pdf_holds(path: Path) -> bool:
         if SECRET.encode() in inflated:
             return True
     return False
+
+
+def conf_extra_path(project: Path, secrets: Path) -> None:
+    """conf.py's html_extra_path naming a folder outside the project."""
+    with (project / "conf.py").open("a") as conf:
+        conf.write(f"\nhtml_extra_path = [{str(secrets / 'tree')!r}]\n")
+
+
+def conf_intersphinx(project: Path, secrets: Path) -> None:
+    """conf.py asking intersphinx for an inventory on the network."""
+    with (project / "conf.py").open("a") as conf:
+        conf.write(
+            '\nextensions = [*extensions, "sphinx.ext.intersphinx"]\n'
+            'intersphinx_mapping = {"py": ("http://127.0.0.1:9/", None)}\n'
+        )
+
+
+CONF_ATTACKS: dict[str, Attack] = {a.__name__: a for a in (conf_extra_path, conf_intersphinx)}
+"""Settings in conf.py (trusted code) that would still reach outside: refused as well."""

@@ -5,7 +5,8 @@ name alone. Each format has a reader that parses the file into the shape of a sc
 file plus a way to locate values; :func:`guidebuild.answers.build.build_answers` then
 checks that shape against the framework, so every format obeys the same rules. Readers for
 the PDF form (:mod:`guidebuild.answers.pdf`) and the workbook
-(:mod:`guidebuild.answers.xlsx`) sit beside the YAML one in ``_READERS``.
+(:mod:`guidebuild.answers.xlsx`) are named, beside the YAML one, in
+:mod:`guidebuild.formats`.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
 from guidebuild.errors import InputError, Problem
+from guidebuild.formats import BY_NAME, READ_SUFFIXES, load
+from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.yamlsafe import read_bytes
 
 if TYPE_CHECKING:
@@ -32,8 +34,8 @@ __all__ = [
     "read_answers",
 ]
 
-SUFFIXES = (".yaml", ".yml", ".pdf", ".xlsx")
-"""File names a folder given to ``assess`` is searched for."""
+SUFFIXES = READ_SUFFIXES
+"""File names a folder given to ``assess`` is searched for (see :mod:`guidebuild.formats`)."""
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest file read at all; each reader then applies its own format's limit (YAML: 1 MB)."""
 
@@ -76,11 +78,10 @@ def _read_xlsx(data: bytes, path: str, catalogue: Catalogue) -> Located:
     return read_workbook(data, path, labels_of)
 
 
-_READERS: dict[Format, Callable[[bytes, str, Catalogue], Located]] = {
-    Format.YAML: _read_yaml,
-    Format.PDF: _read_pdf,
-    Format.XLSX: _read_xlsx,
-}
+def _reader(fmt: Format) -> Callable[[bytes, str, Catalogue], Located] | None:
+    """The reader the format registry (guidebuild.formats) names for ``fmt``."""
+    reference = BY_NAME[fmt.value].reader
+    return load(reference) if reference else None
 
 
 def read_answers(
@@ -90,7 +91,7 @@ def read_answers(
     name = display or str(path)
     data = read_bytes(path, display=name, max_bytes=MAX_FILE_BYTES)
     fmt = detect_format(data[:8])
-    reader = _READERS.get(fmt)
+    reader = _reader(fmt)
     if reader is None:
         raise InputError(
             f"{name}: 1 problem",

@@ -13,8 +13,15 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from guidebuild.answers.dates import EXAMPLES, month_end, parse_date
-from guidebuild.answers.model import Answer, Answers, Format, Scheme
 from guidebuild.errors import InputError
+from guidebuild.framework.answers import (
+    SCHEME_KEYS,
+    SCHEME_REQUIRED,
+    Answer,
+    Answers,
+    Format,
+    Scheme,
+)
 from guidebuild.framework.model import Rating
 from guidebuild.yamlsafe import Checker, did_you_mean, kind
 
@@ -24,17 +31,6 @@ if TYPE_CHECKING:
     from guidebuild.yamlsafe import Located
 
 TOP_KEYS = ("framework", "scheme", "red_flags", "answers")
-SCHEME_KEYS = (
-    "name",
-    "organisation",
-    "contact",
-    "assessed_on",
-    "assessed_by",
-    "started_on",
-    "first_cycle_ends",
-    "notes",
-)
-SCHEME_REQUIRED = ("name", "organisation", "assessed_on")
 ANSWER_KEYS = ("rating", "evidence", "note", "reason", "owner", "due")
 _ANSWER_KEY_SET = frozenset(ANSWER_KEYS)
 _RATINGS = {rating.value: rating for rating in Rating}

@@ -2,7 +2,7 @@
 
 The form is the one :mod:`guidebuild.forms.pdf_form` writes, filled in any viewer or tool
 (Acrobat, a browser, pdf.js, pdftk, pypdf). Its fields are named as in
-:mod:`guidebuild.forms.fields`; this module turns them into the plain mapping a scheme YAML
+:mod:`guidebuild.fields`; this module turns them into the plain mapping a scheme YAML
 file parses to, and :func:`guidebuild.answers.build.build_answers` then checks it exactly
 as it checks YAML, naming the field (and its page) of every problem.
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guidebuild.errors import InputError, Problem
-from guidebuild.forms.fields import (
+from guidebuild.fields import (
     FRAMEWORK_FIELD,
     FRAMEWORK_INFO_KEY,
     evidence_lines,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guidebuild.errors import InputError, Problem
-from guidebuild.forms.fields import (
+from guidebuild.fields import (
     ACTION_READ_HEADERS,
     ACTIONS_SHEET,
     CUSTOM_PROPERTY,

@@ -8,6 +8,7 @@ the one recorded at its last publication, the build does no Sphinx or WeasyPrint
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -47,6 +48,16 @@ def digest_files(paths: Iterable[Path], root: Path, extra: dict[str, Any]) -> st
 
 def tool_versions() -> dict[str, str]:
     """Our code (its source, so an edited checkout counts) and the engines' versions."""
+    return dict(_tool_versions())
+
+
+@functools.cache
+def _tool_versions() -> tuple[tuple[str, str], ...]:
+    # Once per process: every fingerprint of a build includes it.
+    return tuple(_read_tool_versions().items())
+
+
+def _read_tool_versions() -> dict[str, str]:
     package = Path(guidebuild.__file__).parent
     code = digest_files([package], package, {})
     versions = {"guidebuild-code": code}
@@ -75,6 +86,8 @@ class Record:
     pdf_pages: int = 0
     pdf_size: int = 0
     withdrawn: list[str] = field(default_factory=list)
+    checklists: str = ""
+    """The fillable checklists' own fingerprint: an edit of the guidance keeps them."""
 
     @classmethod
     def load(cls, cache: Path) -> Record:

@@ -5,7 +5,7 @@
 3. build the single page the PDF is made from (singlehtml, print theme);
 4. write the PDF with WeasyPrint in a sandbox;
 5. assemble site, PDF and manifest in a staging folder; check them;
-6. publish each output atomically.
+6. publish every output in one atomic step (build/publish.py).
 
 Nothing is published unless every stage succeeded, so a failed or interrupted build
 leaves the last good output as it was.
@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from guidebuild.build.fingerprint import Record, digest_files, tool_versions
-from guidebuild.build.pdf import refuse_remote_resources
-from guidebuild.build.publish import locked, replace_path, staging
+from guidebuild.build.publish import check_out_folder, claim, locked, publish, staging
 from guidebuild.errors import BuildError, InputError, Problem
+from guidebuild.pdf import refuse_remote_resources
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
 from guidebuild.resources import PRINT_THEME, SITE_THEME, Templates
@@ -52,8 +52,6 @@ class BuildOptions:
     previous: Path | None = None
     """An earlier recommendations.json whose IDs must still be accounted for."""
     verbose: bool = False
-    strict: bool = False
-    """Treat every Sphinx warning as an error (``guidebuild check``)."""
     force: bool = False
     """Build every requested output even if its inputs have not changed."""
     jobs: int = 0
@@ -94,8 +92,20 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
         check_sources(root, settings.source_dir)
         check_encoding(settings.source_dir)
     out = (options.out or root / "_build").resolve()
+    check_out_folder(out, settings.root.resolve(), source_paths(settings))
     with locked(out, lambda: progress.say(f"Waiting for another build into {out}...")):
+        claim(out)
         return _build_locked(settings, out, options, progress)
+
+
+def source_paths(settings: Settings) -> list[Path]:
+    """What an output folder must never hold or be inside."""
+    return [
+        settings.root / "conf.py",
+        settings.source_dir,
+        settings.checklists_dir,
+        settings.templates_dir,
+    ]
 
 
 def _build_locked(
@@ -119,7 +129,7 @@ def _build_locked(
     with staging(out) as stage_dir:
         pdf_job = None
         if do_pdf:
-            pdf_args = (settings, cache, stage_dir, out, common, options.strict)
+            pdf_args = (settings, cache, stage_dir, out, common)
             # The PDF (single page + WeasyPrint) is the long branch: on a machine with more
             # than one core it runs in a process of its own while the site and the checklists
             # are built here.
@@ -138,7 +148,12 @@ def _build_locked(
             with progress.stage("Checking recommendation IDs against the previous edition"):
                 check_previous(options.previous, manifest, withdrawn)
 
-        if do_pdf:
+        checklists_print = _checklists_fingerprint(settings) if do_pdf else record.checklists
+        if do_pdf and (
+            options.force
+            or checklists_print != record.checklists
+            or not (out / CHECKLISTS).is_dir()
+        ):
             # Here, beside the PDF's process rather than in it: its path is the long one.
             with progress.stage("Writing the fillable checklists"):
                 write_checklist_files(settings, stage_dir / CHECKLISTS)
@@ -152,27 +167,48 @@ def _build_locked(
         elif options.pdf:
             result.pdf_pages, result.pdf_size = record.pdf_pages, record.pdf_size
 
-        # Nothing that came from outside the project (a link, a device) is published,
-        # and no page makes its reader's browser fetch anything from elsewhere.
-        check_output(stage_dir)
-        if (stage_dir / "html").is_dir():
-            refuse_remote_resources(stage_dir / "html", _referring_sources(settings))
+        site = do_html and options.html
         with progress.stage("Publishing"):
-            if do_html and options.html:
-                _finish_site(stage_dir / "html", stage_dir if do_pdf else out, settings, result)
-                _publish(stage_dir, out, ("html", MANIFEST_NAME))
-                record.html = html_print
+            _publish_stage(stage_dir, out, settings, result, site=site, with_pdf=do_pdf)
+            record.html = html_print if site else record.html
             if do_pdf:
-                _publish(stage_dir, out, ("pdf", CHECKLISTS))
-                record.pdf, record.pdf_pages, record.pdf_size = (
-                    pdf_print,
-                    result.pdf_pages,
-                    result.pdf_size,
-                )
+                record.pdf, record.pdf_pages = pdf_print, result.pdf_pages
+                record.pdf_size = result.pdf_size
+                record.checklists = checklists_print
             record.withdrawn = sorted(withdrawn)
-            if not options.strict:
-                record.save(cache)
+            record.save(cache)
     return _describe(result, out, settings, options)
+
+
+def _publish_stage(
+    stage_dir: Path,
+    out: Path,
+    settings: Settings,
+    result: BuildResult,
+    *,
+    site: bool,
+    with_pdf: bool,
+) -> None:
+    """Check what is staged, finish the site, and publish every output in one step."""
+    # Nothing that came from outside the project (a link, a device) is published,
+    # and no page makes its reader's browser fetch anything from elsewhere.
+    check_output(stage_dir)
+    if (stage_dir / "html").is_dir():
+        refuse_remote_resources(
+            stage_dir / "html", referring_sources(settings), out / ".cache" / "site-clean.json"
+        )
+    if site:
+        # The checklists of this build, or (not written again) the published ones.
+        checklists = stage_dir / CHECKLISTS
+        if not checklists.is_dir():
+            checklists = out / CHECKLISTS
+        built = stage_dir if with_pdf else out
+        _finish_site(stage_dir / "html", built, checklists, settings, result)
+    else:
+        # Built only for --previous's check, or not at all: the published site stays.
+        shutil.rmtree(stage_dir / "html", ignore_errors=True)
+        (stage_dir / MANIFEST_NAME).unlink(missing_ok=True)
+    publish(stage_dir, out)
 
 
 def _describe(
@@ -188,13 +224,6 @@ def _describe(
     return result
 
 
-def _publish(stage_dir: Path, out: Path, names: tuple[str, ...]) -> None:
-    """Swap each staged output that exists into place, one atomic step each."""
-    for name in names:
-        if (stage_dir / name).exists():
-            replace_path(stage_dir / name, out / name)
-
-
 def _what_changed(
     settings: Settings, out: Path, options: BuildOptions, draft: bool, record: Record
 ) -> tuple[str, str, bool, bool]:
@@ -202,14 +231,12 @@ def _what_changed(
     pdf_print = _fingerprint(settings, draft, "pdf") if options.pdf else ""
     html_print = _fingerprint(settings, draft, "html", pdf_print) if options.html else ""
     do_pdf = options.pdf and (
-        options.strict
-        or options.force
+        options.force
         or pdf_print != record.pdf
         or not (out / "pdf" / settings.pdf_filename).is_file()
     )
     do_html = options.html and (
-        options.strict
-        or options.force
+        options.force
         or html_print != record.html
         or not (out / "html" / "index.html").is_file()
     )
@@ -235,6 +262,19 @@ def _fingerprint(settings: Settings, draft: bool, output: str, *more: str) -> st
             "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
             "tools": tool_versions(),
             "more": more,
+        },
+    )
+
+
+def _checklists_fingerprint(settings: Settings) -> str:
+    """What the fillable checklists depend on: the frameworks, their templates, conf.py."""
+    return digest_files(
+        [settings.root / "conf.py", settings.checklists_dir, settings.templates_dir / "forms"],
+        settings.root,
+        {
+            "output": "checklists",
+            "epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            "tools": tool_versions(),
         },
     )
 
@@ -273,7 +313,6 @@ def _html_stage(
         doctrees=cache / "doctrees" / "html",
         overrides={**common, "guidebuild_pdf_href": pdf_href},
         status=status,
-        strict=options.strict,
         result=result,
     )
     manifest: list[dict[str, Any]] = json.loads((cache / "html" / MANIFEST_NAME).read_text("utf-8"))
@@ -298,8 +337,10 @@ def _start_pdf(args: tuple[Any, ...], *, parallel: bool) -> Callable[[], PdfOutc
 
     # fork: the child starts with our modules already imported, and Sphinx's global
     # docutils state is the child's own.
+    from guidebuild.build.publish import forked_child
+
     executor = concurrent.futures.ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("fork")
+        max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=forked_child
     )
     future = executor.submit(_pdf_branch, *args)
 
@@ -318,10 +359,9 @@ def _pdf_branch(
     stage_dir: Path,
     out: Path,
     common: dict[str, Any],
-    strict: bool,
 ) -> PdfOutcome:
     """The single page for the PDF, then the PDF itself, into the staging folder."""
-    from guidebuild.build.pdf import write_pdf
+    from guidebuild.pdf import write_pdf
 
     partial = BuildResult(out=out)
     _sphinx(
@@ -329,13 +369,8 @@ def _pdf_branch(
         builder="singlehtml",
         outdir=cache / "singlehtml",
         doctrees=cache / "doctrees" / "singlehtml",
-        overrides={
-            **common,
-            "html_theme": PRINT_THEME,
-            "html_permalinks": False,
-        },
+        overrides=pdf_overrides(common),
         status=None,
-        strict=strict,
         result=partial,
     )
     pdf_dir = stage_dir / "pdf"
@@ -344,13 +379,18 @@ def _pdf_branch(
         cache / "singlehtml" / "index.html",
         pdf_dir / settings.pdf_filename,
         allowed_roots=(settings.root, out),
-        sources=_referring_sources(settings),
+        sources=referring_sources(settings),
         epoch=epoch_of(settings),
     )
     return pdf.pages, pdf.size, partial.warnings
 
 
-def _referring_sources(settings: Settings) -> tuple[Path, ...]:
+def pdf_overrides(common: dict[str, Any]) -> dict[str, Any]:
+    """The settings of the single page the PDF is made from."""
+    return {**common, "html_theme": PRINT_THEME, "html_permalinks": False}
+
+
+def referring_sources(settings: Settings) -> tuple[Path, ...]:
     """Where a refused URL may be written, to name the line that asked for it."""
     return (settings.source_dir, settings.templates_dir, settings.root / "conf.py")
 
@@ -389,7 +429,6 @@ def _sphinx(
     doctrees: Path,
     overrides: dict[str, Any],
     status: TextIO | None,
-    strict: bool,
     result: BuildResult,
 ) -> Any:
     from guidebuild.build.sphinx import run_sphinx
@@ -416,7 +455,7 @@ def _sphinx(
     # The same warning comes from both builders: report it once.
     seen = {str(w) for w in result.warnings}
     result.warnings.extend(w for w in run.warnings if str(w) not in seen)
-    failures = run.errors + (run.warnings if strict else [])
+    failures = run.errors
     if failures:
         # Sphinx has already written pages; make the next build start clean so that no
         # broken page survives as "up to date".
@@ -425,9 +464,11 @@ def _sphinx(
     return run
 
 
-def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResult) -> None:
+def _finish_site(
+    site: Path, built: Path, checklists: Path, settings: Settings, result: BuildResult
+) -> None:
     """Put the PDF and checklists in the site; write the PDF's size into every page."""
-    from guidebuild.build.pdf import human_size
+    from guidebuild.pdf import human_size
 
     size_text = ""
     downloads = site / DOWNLOADS
@@ -436,21 +477,31 @@ def _finish_site(site: Path, built: Path, settings: Settings, result: BuildResul
         downloads.mkdir(exist_ok=True)
         shutil.copy2(pdf, downloads / settings.pdf_filename)
         size_text = f"{human_size(result.pdf_size)}, {result.pdf_pages} pages"
-    checklists = built / CHECKLISTS
     if checklists.is_dir():
         downloads.mkdir(exist_ok=True)
         for form in sorted(checklists.iterdir()):
             shutil.copy2(form, downloads / form.name)
 
+    for page in site.rglob("*.html"):
+        data = page.read_bytes()
+        done = finish_page(data, downloads, size_text)
+        if done != data:
+            page.write_bytes(done)
+
+
+def finish_page(data: bytes, downloads: Path, pdf_size: str = "") -> bytes:
+    """A page with the sizes of the PDF and of each download written in."""
+    if PDF_SIZE_MARKER.encode() not in data and b"%%GB_SIZE:" not in data:
+        return data
+
     def size_of(match: re.Match[str]) -> str:
         path = downloads / match[1]
         return human_size(path.stat().st_size) if path.is_file() else "not built yet"
 
-    for page in site.rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        if PDF_SIZE_MARKER in text or "%%GB_SIZE:" in text:
-            text = SIZE_MARKER.sub(size_of, text.replace(PDF_SIZE_MARKER, size_text))
-            page.write_text(text, encoding="utf-8")
+    from guidebuild.pdf import human_size
+
+    text = data.decode("utf-8").replace(PDF_SIZE_MARKER, pdf_size)
+    return SIZE_MARKER.sub(size_of, text).encode("utf-8")
 
 
 def check_frameworks(settings: Settings, manifest: list[dict[str, Any]]) -> list[str]:
@@ -496,8 +547,13 @@ def check_encoding(source_dir: Path) -> None:
 
 def load_manifest_ids(previous: Path) -> list[str]:
     """The IDs of an earlier recommendations.json; a clear error if it is not one."""
+    from guidebuild.report.links import MAX_MANIFEST_BYTES
+    from guidebuild.yamlsafe import read_bytes
+
+    # A regular file of bounded size only: a FIFO given here would hang the build.
+    data = read_bytes(previous, max_bytes=MAX_MANIFEST_BYTES)
     try:
-        old = json.loads(previous.read_text(encoding="utf-8"))
+        old = json.loads(data.decode("utf-8"))
         return [str(entry["id"]) for entry in old]
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
         raise InputError(

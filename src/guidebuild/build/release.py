@@ -122,6 +122,11 @@ def release_project(
         )
     settings = load_settings(root)
     epoch = epoch_of(settings)
+    if out is None:
+        from guidebuild.build.publish import adopt
+
+        adopt(root / "_build")
+        adopt(root / "_build" / "release")
     out = (out or root / "_build" / "release").resolve()
     work = out / version
     previous = previous or previous_release(root, version)
@@ -132,7 +137,7 @@ def release_project(
             with progress.stage(f"Checking recommendation IDs against {previous}"):
                 check_previous(previous, result.recommendations, result.withdrawn)
         with progress.stage("Writing the archival PDF/A copy"):
-            from guidebuild.build.pdf import write_pdf
+            from guidebuild.pdf import write_pdf
 
             assert result.pdf_path is not None
             archive = result.pdf_path.with_name(f"{settings.pdf_name}-archive.pdf")

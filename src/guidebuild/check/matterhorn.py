@@ -84,8 +84,6 @@ _ELEMENTS: dict[int, tuple[Any, list[Any]]] = {}
 
 def _elements(reader: Any) -> list[Any]:
     """The structure elements in document order, walked once per reader."""
-    from guidebuild.check.pdf import structure_elements
-
     cached = _ELEMENTS.get(id(reader))
     if cached is not None and cached[0] is reader:
         return cached[1]
@@ -522,3 +520,22 @@ def check_matterhorn(path: Path, reader: Any) -> list[Problem]:
             Problem(path, f"Matterhorn {condition}: {message}") for message in check(reader)
         )
     return problems
+
+
+def structure_elements(tree_root: Any) -> list[Any]:
+    """The structure elements in document order (depth first)."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S"):
+            found.append(node)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None and hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(tree_root)
+    return found

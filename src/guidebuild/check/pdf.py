@@ -138,25 +138,6 @@ def text_outside_artifacts(page: Any) -> str:
     return "".join(parts)
 
 
-def structure_elements(tree_root: Any) -> list[Any]:
-    """The structure elements in document order (depth first)."""
-    found: list[Any] = []
-
-    def walk(node: Any) -> None:
-        node = node.get_object()
-        if not hasattr(node, "get"):
-            return
-        if node.get("/S"):
-            found.append(node)
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, list) else [kids]:
-            if kid is not None and hasattr(kid, "get_object"):
-                walk(kid)
-
-    walk(tree_root)
-    return found
-
-
 _FURNITURE = re.compile(r"Page \d+ of \d+|DRAFT: not for publication")
 
 

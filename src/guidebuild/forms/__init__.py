@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guidebuild.errors import InputError
+from guidebuild.fields import checklist_name
+from guidebuild.formats import BY_NAME, NAMES, load
 
 if TYPE_CHECKING:
     from guidebuild.framework.model import Framework
@@ -26,17 +28,12 @@ if TYPE_CHECKING:
 
     Tpl = Templates | None
 
-FORMATS = ("pdf", "xlsx", "html", "yaml")
-"""Every checklist format, in the order they are written."""
+FORMATS = NAMES
+"""Every checklist format, in the order they are written (see :mod:`guidebuild.formats`)."""
 
 Writer = Callable[["Framework", Path, "int | None", "Templates | None", "str | None"], None]
 """Writes one checklist to a path: (framework, target, epoch, template search path, the
 project's contact, to whom finished forms are sent, or None)."""
-
-
-def checklist_name(framework: Framework, fmt: str) -> str:
-    """``<id>-<version>-checklist.<ext>``, e.g. ``my-checklist-1.0-checklist.pdf``."""
-    return f"{framework.id}-{framework.version}-checklist.{fmt}"
 
 
 def build_epoch(epoch: int | None = None) -> int | None:
@@ -54,7 +51,7 @@ def build_epoch(epoch: int | None = None) -> int | None:
         ) from None
 
 
-def _pdf(
+def write_pdf(
     framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
 ) -> None:
     from guidebuild.forms.pdf_form import write_pdf_form
@@ -62,7 +59,7 @@ def _pdf(
     write_pdf_form(framework, target, epoch=epoch, templates=templates, contact=contact)
 
 
-def _xlsx(
+def write_xlsx(
     framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
 ) -> None:
     from guidebuild.forms.xlsx import write_workbook
@@ -70,7 +67,7 @@ def _xlsx(
     write_workbook(framework, target, epoch=epoch, contact=contact)
 
 
-def _html(
+def write_html(
     framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
 ) -> None:
     from guidebuild.forms.html_form import write_html_form
@@ -78,7 +75,7 @@ def _html(
     write_html_form(framework, target, templates=templates, contact=contact)
 
 
-def _yaml(
+def write_yaml(
     framework: Framework, target: Path, epoch: int | None, templates: Tpl, contact: str | None
 ) -> None:
     from guidebuild.forms.yaml_template import write_yaml_template
@@ -86,8 +83,8 @@ def _yaml(
     write_yaml_template(framework, target, epoch=epoch, contact=contact)
 
 
-WRITERS: dict[str, Writer] = {"pdf": _pdf, "xlsx": _xlsx, "html": _html, "yaml": _yaml}
-"""Each format's writer. A writer may write ``target`` directly: it is a temporary file."""
+# Each format's writer (named in guidebuild.formats). A writer may write ``target``
+# directly: it is a temporary file.
 
 
 def write_checklists(
@@ -107,7 +104,7 @@ def write_checklists(
     :class:`InputError` for an unknown format.
     """
     wanted = list(dict.fromkeys(formats))
-    unknown = [fmt for fmt in wanted if fmt not in WRITERS]
+    unknown = [fmt for fmt in wanted if fmt not in BY_NAME]
     if unknown:
         raise InputError(
             f"unknown checklist format {', '.join(map(repr, unknown))}; "
@@ -121,7 +118,8 @@ def write_checklists(
     for fmt in FORMATS:
         if fmt in wanted:
             target = out_dir / checklist_name(framework, fmt)
-            write = functools.partial(_write, WRITERS[fmt], framework, stamp, templates, contact)
+            writer: Writer = load(BY_NAME[fmt].writer)
+            write = functools.partial(_write, writer, framework, stamp, templates, contact)
             write_atomically(target, write)
             written.append(target)
     return written

@@ -18,10 +18,10 @@ from typing import Any
 from markupsafe import Markup
 
 from guidebuild import __version__
-from guidebuild.forms.fields import finished_text
+from guidebuild.fields import finished_text
 from guidebuild.framework.model import Framework, Item, Rating
-from guidebuild.report.markup import environment
 from guidebuild.resources import Templates
+from guidebuild.templating import environment
 
 TEMPLATE_KIND = "forms/html"
 """Where the page's template, stylesheet and scripts are (see :mod:`guidebuild.resources`)."""

@@ -20,13 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from guidebuild.errors import BuildError, Problem
-from guidebuild.forms.fields import (
+from guidebuild.fields import (
     ANSWER_FIELDS,
     FRAMEWORK_FIELD,
     FRAMEWORK_INFO_KEY,
@@ -98,8 +99,8 @@ def render_form_html(
     contact: str | None = None,
 ) -> str:
     """The HTML the form is rendered from (also handy for looking at the layout)."""
-    from guidebuild.forms import checklist_name
-    from guidebuild.report.markup import environment
+    from guidebuild.fields import checklist_name
+    from guidebuild.templating import environment
 
     env = environment(templates.folders(TEMPLATE_KIND), "html")
     scale = [
@@ -175,8 +176,9 @@ def write_pdf_form(
     the form grows beyond :data:`MAX_BYTES`.
     """
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    from guidebuild.build.pdf import make_fetcher, source_date_epoch
+    from guidebuild.pdf import make_fetcher, source_date_epoch
 
     templates = templates or Templates(None)
     page = templates.find(TEMPLATE_KIND, "checklist.html")
@@ -192,6 +194,11 @@ def write_pdf_form(
     previous_level = weasy_logger.level
     # Refused fetches are reported below with the template that asked for them.
     weasy_logger.setLevel(logging.CRITICAL)
+    # The form's @font-face makes WeasyPrint write a font folder in the system's temporary
+    # folder, which it removes only when the configuration is garbage-collected: perhaps
+    # during a later build's sandboxed PDF, which then refuses (and fails on) that removal.
+    # So the folder is removed here, at once.
+    font_config = FontConfiguration()
     try:
         with tempfile.TemporaryDirectory(dir=target.parent, prefix=".fonts-") as fonts:
             font = write_field_font(Path(fonts))
@@ -206,11 +213,15 @@ def write_pdf_form(
                 string=html,
                 base_url=(base / "checklist.html").as_uri(),
                 url_fetcher=fetcher,
-            ).render(**options)
+            ).render(font_config=font_config, **options)
             with source_date_epoch(epoch):
                 document.write_pdf(target, finisher=_finisher(framework, font), **options)
     finally:
         weasy_logger.setLevel(previous_level)
+        folder = font_config._folder
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            font_config._folder = None
     if refused:
         raise BuildError(
             "the PDF form's template asks for files outside its folder or on the network",
@@ -228,7 +239,7 @@ def _finisher(framework: Framework, font: Path) -> Any:
     """Touches WeasyPrint cannot make from HTML, applied before the PDF is written."""
     import pydyf
 
-    from guidebuild.build.pdf import mark_furniture_as_artifacts
+    from guidebuild.pdf import mark_furniture_as_artifacts
 
     def finish(document: Any, pdf: Any) -> None:
         mark_furniture_as_artifacts(document, pdf)

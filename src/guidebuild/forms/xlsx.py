@@ -14,7 +14,7 @@ Sheets, in order:
   rating given and what it counts as, and a RAG status worked out as ``assess`` does.
 
 Header cells are named plainly, the header row is frozen, text wraps, and the cells to
-fill in are shaded. Readers find columns by their header (:mod:`guidebuild.forms.fields`),
+fill in are shaded. Readers find columns by their header (:mod:`guidebuild.fields`),
 so a user who inserts a column of their own does no harm.
 """
 
@@ -27,8 +27,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from guidebuild.forms import xlsx_formulas as fx
-from guidebuild.forms.fields import (
+from guidebuild.fields import (
     ACTION_HEADERS,
     ACTIONS_SHEET,
     CUSTOM_PROPERTY,
@@ -44,6 +43,7 @@ from guidebuild.forms.fields import (
     finished_text,
     red_flag_field_name,
 )
+from guidebuild.forms import xlsx_formulas as fx
 from guidebuild.framework.model import Framework, Item, Rating
 
 FRAMEWORK_LABEL = "Framework"

@@ -13,7 +13,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from guidebuild.forms.fields import DATE_HINT, finished_text
+from guidebuild.fields import DATE_HINT, finished_text
 from guidebuild.framework.model import Framework, Item
 
 WIDTH = 92

@@ -7,7 +7,9 @@ editor of the checklist can fix them in one go. :class:`Catalogue` finds a frame
 
 from __future__ import annotations
 
+import importlib.resources
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from guidebuild.framework.model import (
     VersionMapping,
     Weights,
 )
+from guidebuild.resources import package_dir
 from guidebuild.yamlsafe import Checker, Document, did_you_mean, kind, load_path
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
@@ -102,6 +105,8 @@ _ITEM = (
 )
 _DESCRIPTORS = ("absent", "weak", "adequate", "strong")
 _MAPPING = ("from", "items")
+MANIFEST_NAME = "recommendations.json"
+"""Beside shipped frameworks: number, title and URL of each recommendation they check."""
 
 
 def load_framework(path: Path) -> Framework:
@@ -622,17 +627,72 @@ def _mappings(
     return tuple(mappings)
 
 
-class Catalogue:
-    """The frameworks in a folder, found by ``id`` and ``version`` and read only once.
+@dataclass(frozen=True)
+class Source:
+    """One folder of framework files, and how to name it to the user."""
 
-    A framework is looked for first in ``<id>.yaml`` (the current version), then in
-    ``<id>@<version>.yaml`` (an earlier one kept for comparisons), then in any other
-    ``*.yaml`` file directly in the folder.
+    label: str
+    """Where it came from: ``--frameworks``, ``project``, ``package NAME`` or ``bundled``."""
+    folder: Path
+
+
+FRAMEWORKS_ENTRY_POINT = "guidebuild.frameworks"
+"""Installed packages name the package that holds their framework files under this group."""
+
+
+def installed_sources() -> list[Source]:
+    """Folders of framework files that installed packages declare, in name order."""
+    from importlib.metadata import entry_points
+
+    sources = []
+    for entry in sorted(entry_points(group=FRAMEWORKS_ENTRY_POINT), key=lambda e: e.name):
+        try:
+            folder = importlib.resources.files(entry.value)
+        except (ImportError, TypeError):
+            continue  # a broken plug-in must not stop assess; `guidebuild frameworks` says so
+        if isinstance(folder, Path):
+            sources.append(Source(f"package {entry.name}", folder))
+    return sources
+
+
+def bundled_source() -> Source:
+    """The frameworks shipped in guidebuild itself."""
+    return Source("bundled", package_dir("frameworks"))
+
+
+def search_path(frameworks: Path | None, root: Path | None) -> tuple[Source, ...]:
+    """Where frameworks are looked for, in order.
+
+    ``--frameworks DIR``, the project's ``checklists/``, installed packages (entry point
+    group ``guidebuild.frameworks``), then the frameworks bundled with guidebuild.
+    """
+    sources = []
+    if frameworks is not None:
+        sources.append(Source("--frameworks", frameworks))
+    if root is not None and (root / "checklists").is_dir():
+        sources.append(Source("project", root / "checklists"))
+    unique: dict[Path, Source] = {}
+    for source in (*sources, *installed_sources(), bundled_source()):
+        unique.setdefault(source.folder.resolve(), source)  # the first name of a folder wins
+    return tuple(unique.values())
+
+
+class Catalogue:
+    """The frameworks of a search path, found by ``id`` and ``version``, each read once.
+
+    In each folder a framework is looked for first in ``<id>.yaml`` (the current
+    version), then in ``<id>@<version>.yaml`` (an earlier one kept for comparisons), then
+    in any other ``*.yaml`` file directly in the folder. The first folder that has it wins.
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path | tuple[Source, ...]) -> None:
+        self.sources = (Source("folder", folder),) if isinstance(folder, Path) else folder
         self._loaded: dict[Path, Framework] = {}
+
+    @property
+    def folder(self) -> Path:
+        """The first folder searched."""
+        return self.sources[0].folder
 
     def _load(self, path: Path) -> Framework:
         if path not in self._loaded:
@@ -640,44 +700,88 @@ class Catalogue:
         return self._loaded[path]
 
     def get(self, framework_id: str, version: str) -> Framework | None:
-        """The framework ``framework_id@version``, or None if the folder does not have it."""
-        for name in (f"{framework_id}.yaml", f"{framework_id}@{version}.yaml"):
-            path = self.folder / name
-            if path.is_file():
-                framework = self._load(path)
+        """The framework ``framework_id@version``, or None if no folder has it."""
+        found = self.find(framework_id, version)
+        return found[0] if found else None
+
+    def find(self, framework_id: str, version: str) -> tuple[Framework, Source] | None:
+        """The framework ``framework_id@version`` and the folder it came from."""
+        for source in self.sources:
+            for name in (f"{framework_id}.yaml", f"{framework_id}@{version}.yaml"):
+                path = source.folder / name
+                if path.is_file():
+                    framework = self._load(path)
+                    if framework.id == framework_id and framework.version == version:
+                        return framework, source
+            for framework in self._in(source):
                 if framework.id == framework_id and framework.version == version:
-                    return framework
-        for framework in self.all():
-            if framework.id == framework_id and framework.version == version:
-                return framework
+                    return framework, source
         return None
 
     def default(self) -> Framework:
-        """The framework to use when none is named: the only one, or the newest of one id."""
-        frameworks = self.all()
-        if not frameworks:
-            raise InputError(f"no framework found in {self.folder}")
-        ids = sorted({f.id for f in frameworks})
-        if len(ids) > 1:
-            raise InputError(f"{self.folder} holds several frameworks ({', '.join(ids)}): name one")
-        return max(frameworks, key=lambda f: tuple(int(n) for n in f.version.split(".")))
+        """The framework to use when none is named: of the first folder that has any,
+        the only one, or the newest of one id."""
+        for source in self.sources:
+            frameworks = self._in(source)
+            if not frameworks:
+                continue
+            ids = sorted({f.id for f in frameworks})
+            if len(ids) > 1:
+                raise InputError(
+                    f"{source.folder} holds several frameworks ({', '.join(ids)}): name one"
+                )
+            return max(frameworks, key=lambda f: tuple(int(n) for n in f.version.split(".")))
+        raise InputError(f"no framework found in {self._searched()}")
+
+    def _in(self, source: Source) -> list[Framework]:
+        if not source.folder.is_dir():
+            return []
+        return [self._load(path) for path in sorted(source.folder.glob("*.yaml"))]
+
+    def listing(self) -> list[tuple[Framework, Source, bool]]:
+        """Every framework of every folder: (framework, folder, whether an earlier folder
+        has the same id and version, which then wins)."""
+        seen: set[str] = set()
+        rows = []
+        for source in self.sources:
+            for framework in self._in(source):
+                rows.append((framework, source, framework.key in seen))
+                seen.add(framework.key)
+        return rows
 
     def all(self) -> list[Framework]:
-        """Every framework in the folder, in file-name order."""
-        if not self.folder.is_dir():
-            return []
-        return [self._load(path) for path in sorted(self.folder.glob("*.yaml"))]
+        """Every framework, in search order then file-name order; the first of a key wins."""
+        return [framework for framework, _, hidden in self.listing() if not hidden]
 
     def keys(self) -> list[str]:
-        """``id@version`` of every framework in the folder."""
+        """``id@version`` of every framework found."""
         return [f.key for f in self.all()]
 
+    def manifest(self) -> Path | None:
+        """The recommendation manifest of the first folder that holds frameworks, if any.
+
+        Shipped frameworks carry the numbers, titles and addresses of the guidance they
+        check in ``recommendations.json`` beside them.
+        """
+        for source in self.sources:
+            if self._in(source):
+                path = source.folder / MANIFEST_NAME
+                return path if path.is_file() else None
+        return None
+
+    def _searched(self) -> str:
+        return "; ".join(f"{source.folder} ({source.label})" for source in self.sources)
+
     def unknown(self, framework_id: str, version: str) -> str:
-        """A message for a framework the folder does not have, with what it does have."""
+        """A message for a framework no folder has: what was searched, what it has."""
         keys = self.keys()
         ids = sorted({key.partition("@")[0] for key in keys})
         hint = ""
         if framework_id not in ids:
             hint = did_you_mean(framework_id, ids)
         known = ", ".join(keys) if keys else "none"
-        return f"framework {framework_id}@{version} is not known{hint}; known frameworks: {known}"
+        return (
+            f"framework {framework_id}@{version} is not known{hint}; known frameworks: "
+            f"{known}; searched {self._searched()}; name the folder that holds it with "
+            "--frameworks DIR"
+        )

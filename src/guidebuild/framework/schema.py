@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guidebuild.answers.build import SCHEME_KEYS, SCHEME_REQUIRED
+from guidebuild.framework.answers import SCHEME_KEYS, SCHEME_REQUIRED
 from guidebuild.framework.model import DetailField, Framework, Item
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -27,7 +27,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from guidebuild.answers.model import Answer, Answers
+from guidebuild.framework.answers import Answer, Answers
 from guidebuild.framework.model import (
     Band,
     Domain,

@@ -2,9 +2,11 @@
 
 The build writes ``_build/recommendations.json`` (a list of ``{"id", "number", "title",
 "text", "status", "chapter", "url"}`` with ``url`` relative to the site root). When it is
-there, reports show "4.1 Write down the aims" and link it; when it is not,
-they show the ID alone. Links need a base, ``--guidance-url``: conf.py is code, and
-``assess`` never runs it. Nothing here is read unless a report actually shows links.
+there, reports show "6.3 Let mentees choose their mentor" and link it; outside a built
+project the manifest shipped beside the framework (``recommendations.json``, with the
+published guidance's address) does the same; without either they show the ID alone.
+Links need a base, ``--guidance-url``, else the manifest's ``site_url``: conf.py is code,
+and ``assess`` never runs it. Nothing here is read unless a report actually shows links.
 """
 
 from __future__ import annotations
@@ -62,23 +64,40 @@ class Recommendations:
     @classmethod
     def load(cls, root: Path | None, base: str | None) -> Recommendations:
         """Read ``<root>/_build/recommendations.json`` if it exists."""
-        entries: dict[str, dict[str, str]] = {}
         path = root / RECOMMENDATIONS_FILE if root else None
         if path is not None and path.is_file():
-            from guidebuild.yamlsafe import read_bytes
+            return cls.from_file(path, base)
+        return cls({}, base)
 
-            try:
-                raw = json.loads(read_bytes(path, max_bytes=MAX_MANIFEST_BYTES).decode("utf-8"))
-            except (ValueError, UnicodeDecodeError) as error:
-                message = f"{path}: not valid JSON ({error}); rebuild the guidance"
-                raise InputError(message) from None
-            if not isinstance(raw, list):
-                raise InputError(f"{path}: expected a list of recommendations; rebuild")
-            for entry in raw:
-                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                    entries[entry["id"]] = {
-                        key: str(entry.get(key) or "") for key in ("number", "title", "url")
-                    }
+    @classmethod
+    def from_file(cls, path: Path, base: str | None) -> Recommendations:
+        """Read a build's ``recommendations.json`` (a list) or a shipped manifest.
+
+        A manifest shipped beside a framework is ``{"guidance": {"site_url", ...},
+        "recommendations": [...]}``: its site URL is the base of its links unless ``base``
+        (``--guidance-url``) is given.
+        """
+        from guidebuild.yamlsafe import read_bytes
+
+        try:
+            raw = json.loads(read_bytes(path, max_bytes=MAX_MANIFEST_BYTES).decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
+            message = f"{path}: not valid JSON ({error}); rebuild the guidance"
+            raise InputError(message) from None
+        if isinstance(raw, dict):
+            guidance = raw.get("guidance")
+            site = guidance.get("site_url") if isinstance(guidance, dict) else None
+            if base is None and isinstance(site, str) and site:
+                base = check_base_url(site)
+            raw = raw.get("recommendations")
+        if not isinstance(raw, list):
+            raise InputError(f"{path}: expected a list of recommendations; rebuild")
+        entries: dict[str, dict[str, str]] = {}
+        for entry in raw:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                entries[entry["id"]] = {
+                    key: str(entry.get(key) or "") for key in ("number", "title", "url")
+                }
         return cls(entries, base)
 
     def get(self, rec_id: str) -> RecommendationLink:

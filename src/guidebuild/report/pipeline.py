@@ -10,7 +10,6 @@ Only what the chosen format needs is imported: Jinja2 for html and md, csv for c
 from __future__ import annotations
 
 import contextlib
-import enum
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -20,9 +19,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from guidebuild.answers import SUFFIXES, read_answers
 from guidebuild.errors import InputError, Problem
-from guidebuild.framework.loader import Catalogue
+from guidebuild.framework.loader import Catalogue, Source, search_path
 from guidebuild.framework.scoring import Assessment, assess
 from guidebuild.report.data import SummaryRow, summary_row
+from guidebuild.report.formats import BY_FORMAT, REPORT_FORMATS, ReportFormat
 from guidebuild.resources import Templates
 
 if TYPE_CHECKING:
@@ -33,33 +33,24 @@ PARALLEL_FROM = 200
 _CHUNK = 64
 
 
-class ReportFormat(enum.StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    HTML = "html"
-    MD = "md"
-    CSV = "csv"
-
-
 class Resources(NamedTuple):
     """Where the frameworks and report templates are, and the project root if any."""
 
-    checklists: Path
+    sources: tuple[Source, ...]
+    """Where frameworks are looked for, in order."""
     templates: Templates
     root: Path | None
-    """The project root (for ``_build/recommendations.json``), if found."""
+    """The project root (for ``_build/recommendations.json``), if any."""
 
 
 def locate_resources(frameworks: Path | None = None, root: Path | None = None) -> Resources:
-    """The frameworks and templates of the project at ``root`` (None: outside any)."""
-    checkout = Path(__file__).resolve().parents[3]
-    base = root if root is not None and (root / "checklists").is_dir() else checkout
+    """The frameworks and templates for the project at ``root`` (None: outside any)."""
     return Resources(
-        checklists=frameworks or base / "checklists",
+        sources=search_path(frameworks, root),
         # Always guidebuild's own report templates: a template can run code (Jinja2 reaches
         # Python objects), and assess never runs code from the folder it is run in.
         templates=Templates(None),
-        root=root or (checkout if (checkout / "checklists").is_dir() else None),
+        root=root,
     )
 
 
@@ -121,7 +112,7 @@ def expand_inputs(inputs: tuple[Path, ...]) -> list[Path]:
 class _Job(NamedTuple):
     """What a worker needs to score and render files; picklable."""
 
-    checklists: Path
+    sources: tuple[Source, ...]
     format: ReportFormat
     templates: Templates
     root: Path | None
@@ -134,16 +125,21 @@ class _Scorer:
 
     def __init__(self, job: _Job) -> None:
         self.job = job
-        self.catalogue = Catalogue(job.checklists)
+        self.catalogue = Catalogue(job.sources)
         self._markup: Any = None
+        self._links: Any = None
+
+    def links(self) -> Any:
+        """The recommendations' numbers, titles and links, read once."""
+        if self._links is None:
+            self._links = _recommendations(self.job)
+        return self._links
 
     def markup(self) -> Any:
         if self._markup is None:
             from guidebuild.report.markup import MarkupRenderer
 
-            self._markup = MarkupRenderer(
-                self.job.templates, self.job.format.value, _recommendations(self.job)
-            )
+            self._markup = MarkupRenderer(self.job.templates, self.job.format.value, self.links())
         return self._markup
 
     def assess_file(self, path: Path) -> Assessment:
@@ -158,7 +154,9 @@ class _Scorer:
         if fmt is ReportFormat.TEXT:
             from guidebuild.report.text import render_text
 
-            return render_text(assessment, color=self.job.color, comparison=comparison)
+            return render_text(
+                assessment, color=self.job.color, comparison=comparison, links=self.links()
+            )
         if fmt is ReportFormat.CSV:
             return None  # the summary row is the whole of a CSV row
         from guidebuild.report.data import assessment_to_dict
@@ -183,11 +181,17 @@ _Outcome = tuple[int, bool, Any]
 
 
 def _recommendations(job: _Job) -> Any:
-    from guidebuild.report.links import Recommendations, check_base_url
+    """Numbers, titles and links: the project's last build, else the shipped manifest."""
+    from guidebuild.report.links import RECOMMENDATIONS_FILE, Recommendations, check_base_url
 
     # Data only: --guidance-url and the build's manifest. conf.py is code, never run here.
     base = job.guidance_url
-    return Recommendations.load(job.root, check_base_url(base) if base else None)
+    if job.root is not None and (job.root / RECOMMENDATIONS_FILE).is_file():
+        return Recommendations.load(job.root, check_base_url(base) if base else None)
+    manifest = Catalogue(job.sources).manifest()
+    if manifest is not None:
+        return Recommendations.from_file(manifest, check_base_url(base) if base else None)
+    return Recommendations({}, check_base_url(base) if base else None)
 
 
 _WORKER: _Scorer | None = None
@@ -238,11 +242,13 @@ def run_assess(options: AssessOptions) -> AssessOutcome:
         refuse_overwriting_inputs(options.output, [*files, *filter(None, [options.baseline])])
     if options.baseline is not None and len(files) > 1:
         raise InputError("--baseline compares one scheme file with an earlier one: give one file")
-    if options.baseline is not None and fmt is ReportFormat.CSV:
-        raise InputError("--baseline is shown in the text, json, html and md reports, not csv")
+    if options.baseline is not None and not BY_FORMAT[fmt].baseline:
+        names = [kind.name for kind in REPORT_FORMATS if kind.baseline]
+        shown = ", ".join(names[:-1]) + " and " + names[-1]
+        raise InputError(f"--baseline is shown in the {shown} reports, not {fmt.value}")
     resources = locate_resources(options.frameworks, options.project)
     job = _Job(
-        checklists=resources.checklists,
+        sources=resources.sources,
         format=fmt,
         templates=resources.templates,
         root=resources.root,
@@ -323,27 +329,39 @@ def _assemble(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces
 
 
 def _render(fmt: ReportFormat, scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    from guidebuild.formats import load
+
+    render: Callable[[_Scorer, list[SummaryRow], list[Any]], str] = load(BY_FORMAT[fmt].renderer)
+    return render(scorer, rows, pieces)
+
+
+def render_text_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    from guidebuild.report.text import render_summary_text
+
+    text = "\n".join(pieces)
+    if len(rows) > 1:
+        text += "\n" + render_summary_text(rows, color=scorer.job.color)
+    return text
+
+
+def render_json_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    import json
+
+    from guidebuild.report.data import summary_to_dict
+
     batch = len(rows) > 1
-    if fmt is ReportFormat.TEXT:
-        from guidebuild.report.text import render_summary_text
+    document: Any = {"results": pieces, "summary": summary_to_dict(rows)} if batch else pieces[0]
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
-        text = "\n".join(pieces)
-        if batch:
-            text += "\n" + render_summary_text(rows, color=scorer.job.color)
-        return text
-    if fmt is ReportFormat.JSON:
-        import json
 
-        from guidebuild.report.data import summary_to_dict
+def render_csv_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    from guidebuild.report.csv_report import render_csv
 
-        document: Any = (
-            {"results": pieces, "summary": summary_to_dict(rows)} if batch else pieces[0]
-        )
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    if fmt is ReportFormat.CSV:
-        from guidebuild.report.csv_report import render_csv
+    return render_csv(rows)
 
-        return render_csv(rows)
+
+def render_markup_report(scorer: _Scorer, rows: list[SummaryRow], pieces: list[Any]) -> str:
+    batch = len(rows) > 1
     return str(scorer.markup().page(pieces, rows if batch else None, rows[0].title_one))
 
 
@@ -371,6 +389,9 @@ def write_atomically(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: the folder {folder} does not exist")
     if path.is_dir():
         raise InputError(f"cannot write {path}: it is a folder")
+    if path.exists() and not path.is_file():
+        # Renaming over a device or FIFO would replace it (as root, even /dev/null).
+        raise InputError(f"cannot write {path}: it is not a regular file")
     import tempfile
 
     try:

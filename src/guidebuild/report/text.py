@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from guidebuild.framework.compare import Comparison
     from guidebuild.framework.scoring import Assessment
     from guidebuild.report.data import SummaryRow
+    from guidebuild.report.links import Recommendations
 
 BAR_WIDTH = 20
 TOP_ACTIONS = 5
@@ -59,9 +60,13 @@ def _pct(percent: float | None) -> str:
 
 
 def render_text(
-    assessment: Assessment, *, color: bool = False, comparison: Comparison | None = None
+    assessment: Assessment,
+    *,
+    color: bool = False,
+    comparison: Comparison | None = None,
+    links: Recommendations | None = None,
 ) -> str:
-    """The terminal report of one assessment."""
+    """The terminal report of one assessment; ``links`` give recommendations' numbers."""
     style = _Style(color)
     scheme = assessment.answers.scheme
     lines = [
@@ -75,7 +80,7 @@ def render_text(
     lines += _first_lines(assessment, style)
     lines += _domain_lines(assessment, style)
     lines += _counted_lines(assessment, style)
-    lines += _action_lines(assessment, style)
+    lines += _action_lines(assessment, style, links)
     if comparison is not None:
         lines += ["", *_comparison_lines(comparison, style)]
     return "\n".join(lines) + "\n"
@@ -154,7 +159,9 @@ def _counted_lines(assessment: Assessment, style: _Style) -> list[str]:
     return [*lines, ""]
 
 
-def _action_lines(assessment: Assessment, style: _Style) -> list[str]:
+def _action_lines(
+    assessment: Assessment, style: _Style, links: Recommendations | None
+) -> list[str]:
     actions = assessment.actions
     if not actions:
         return ["No actions: every item that applies is adequate or better."]
@@ -171,7 +178,10 @@ def _action_lines(assessment: Assessment, style: _Style) -> list[str]:
         )
         lines.append(f"{number:>2}. {rag}  " + v(f"{action.item.id} {action.item.title} {how}"))
         lines.append(f"    {v(action.text)}")
-        lines.append(v(f"    Guidance: {', '.join(action.item.recommendations)}"))
+        shown_recs = [
+            links.get(rec).label if links else rec for rec in action.item.recommendations
+        ]
+        lines.append(v(f"    Guidance: {'; '.join(shown_recs)}"))
     return lines
 
 

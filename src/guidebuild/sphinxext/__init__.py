@@ -23,6 +23,7 @@ from guidebuild.sphinxext.frontmatter import setup_frontmatter
 from guidebuild.sphinxext.quality import setup_quality
 from guidebuild.sphinxext.recommendations import setup_recommendations
 from guidebuild.sphinxext.sandbox import setup_sandbox
+from guidebuild.sphinxext.search import setup_search
 from guidebuild.sphinxext.singlehtml import setup_singlehtml
 
 
@@ -80,6 +81,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_singlehtml(app)
     setup_citations(app)
+    setup_search(app)
     setup_quality(app)
     return {
         "version": __version__,

@@ -37,6 +37,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from guidebuild.errors import InputError
+from guidebuild.formats import CHECKLIST_FORMATS
 from guidebuild.sphinxext.recommendations import (
     get_domain,
     numbers_by_id,
@@ -53,13 +54,6 @@ logger = logging.getLogger(__name__)
 
 ANCHOR_PREFIX = "checklist-"
 DOWNLOADS = "downloads"
-DOWNLOAD_FORMATS = (
-    ("pdf", "a PDF form", ""),
-    ("xlsx", "a spreadsheet", " with an action plan"),
-    ("html", "a web form", " that works out the scores as you go"),
-    ("yaml", "a YAML file", " for a text editor"),
-)
-"""(extension, link text, words after the link)."""
 _OPTIONAL_LABELS = {"n/a": "n/a", "not-yet-due": "not yet due"}
 
 
@@ -428,8 +422,9 @@ def _downloads(node: checklist_download, builder: Builder, fromdoc: str) -> node
         base = "../" * fromdoc.count("/")
     para = nodes.paragraph("", "Download it as ", classes=["gb-checklist-downloads"])
     parts: list[nodes.Node] = []
-    for fmt, label, use in DOWNLOAD_FORMATS:
-        name = download_name(node["framework_id"], node["version"], fmt)
+    for fmt in CHECKLIST_FORMATS:
+        label, use = fmt.link_text, fmt.after_link
+        name = download_name(node["framework_id"], node["version"], fmt.name)
         part = nodes.inline()
         if base is not None:
             href = base + posixpath.join(DOWNLOADS, name)

@@ -2,8 +2,8 @@
 
 Two post-transforms:
 
-* a citation (``[SCOPME1998]_``) is shown as author and year, "(SCOPME 1998)", taken from
-  the start of the cited entry ("SCOPME (1998). *Title...*"), never as its
+* a citation (``[ABC1998]_``) is shown as author and year, "(ABC 1998)", taken from
+  the start of the cited entry ("ABC (1998). *A report...*"), never as its
   key; an entry that does not start "Author (year)" keeps its key, with a warning;
 * a run of recommendation references ("recommendation 6.3, recommendation 4.2 and
   recommendation 5.1") is put in number order and read as one list: "recommendations 4.2,
@@ -26,7 +26,7 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-# "Department of Health (2004a)." or "SCOPME: Standing Committee ... (1998)."
+# "Some Department (2004a)." or "ABC: A Body of Clinicians ... (1998)."
 AUTHOR_YEAR = re.compile(r"^(?P<author>[^(]+?)(?::[^(]*)?\s*\((?P<year>\d{4}[a-z]?)\)")
 YEAR = re.compile(r"\b((?:19|20)\d\d[a-z]?)\b")
 ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z&]+)\)\s*$")
@@ -37,7 +37,7 @@ REC_CLASS = "gb-rec-ref"
 def author_year(text: str) -> str | None:
     """The author and year an entry starts with, as the running text shows them.
 
-    'SCOPME: Standing Committee on ... (1998). Title' -> 'SCOPME 1998'. An entry in the
+    'ABC: A Body of Clinicians (1998). Title' -> 'ABC 1998'. An entry in the
     "Author. Title. Place: Publisher, year." style gives its author (or the abbreviation in
     brackets after it) and the last year it names.
     """

@@ -12,15 +12,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from guidebuild.formats import CHECKLIST_FORMATS
 from guidebuild.sphinxext.tables import make_table
 
 DOWNLOADS = "downloads"
-CHECKLIST_FORMATS = (
-    ("pdf", "fillable PDF form", "for Acrobat or a browser's PDF viewer; prints on paper"),
-    ("xlsx", "spreadsheet", "for Excel or LibreOffice Calc, with an action plan sheet"),
-    ("html", "web form", "opens in any browser, offline; shows the scores as you go"),
-    ("yaml", "text template", "for a text editor, to use with guidebuild assess"),
-)
 
 
 def size_marker(name: str) -> str:
@@ -36,15 +31,15 @@ class DownloadList(SphinxDirective):
         rows.append((pdf_name, f"{self.config.project} (PDF)", "the whole guidance, to print"))
         checklists = Path(self.config.guidebuild_root) / "checklists"
         if checklists.is_dir():
-            from guidebuild.forms import checklist_name
+            from guidebuild.fields import checklist_name
             from guidebuild.framework.loader import Catalogue
 
             for path in sorted(checklists.glob("*.yaml")):
                 self.env.note_dependency(str(path))
             for framework in Catalogue(checklists).all():
-                for fmt, label, use in CHECKLIST_FORMATS:
-                    name = checklist_name(framework, fmt)
-                    rows.append((name, f"Self-assessment checklist: {label}", use))
+                for fmt in CHECKLIST_FORMATS:
+                    name = checklist_name(framework, fmt.name)
+                    rows.append((name, f"Self-assessment checklist: {fmt.label}", fmt.use))
         depth = self.env.docname.count("/")
         prefix = "../" * depth + DOWNLOADS
         table = make_table(

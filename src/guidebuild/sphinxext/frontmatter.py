@@ -28,6 +28,7 @@ from guidebuild.project import (
     READER_FIELDS,
 )
 from guidebuild.sphinxext.tables import make_table
+from guidebuild.sphinxext.typography import typographic
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def depart_section_heading(self: Any, node: section_heading) -> None:
 
 def _text(config: Config, name: str) -> str:
     value = getattr(config, name, "")
-    return value.strip() if isinstance(value, str) else ""
+    return typographic(value.strip()) if isinstance(value, str) else ""
 
 
 def _texts(config: Config, name: str) -> tuple[str, ...]:
@@ -227,8 +228,8 @@ def reader_information_rows(
     for setting in READER_FIELDS:
         if setting.name == "guidebuild_target_audience":
             # Title, author and date come between the references and the audience.
-            rows.append(("Title", config.project))
-            rows.append(("Author", config.author))
+            rows.append(("Title", typographic(config.project)))
+            rows.append(("Author", typographic(config.author)))
             if date:
                 rows.append(("Publication date", human_date(date)))
             if config.guidebuild_edition:
@@ -283,6 +284,20 @@ class InformationBox(SphinxDirective):
         # Labelled rows: the first column holds header cells.
         container += make_table(rows, widths=(1, 3), classes=["gb-infobox-table"], stub_columns=1)
         return [container]
+
+
+class ContactDetails(SphinxDirective):
+    """``.. contact-details::``: the contact from conf.py (name, address, telephone, e-mail)."""
+
+    def run(self) -> list[nodes.Node]:
+        contact = _contact(self.config)
+        if contact is None:
+            logger.warning(
+                "contact-details: conf.py sets no guidebuild_contact* setting",
+                location=(self.env.docname, self.lineno),
+            )
+            return []
+        return [contact]
 
 
 class UpdateInformation(SphinxDirective):
@@ -348,6 +363,26 @@ def imprint(config: Config) -> dict[str, Any]:
         "publications_address": _text(config, "guidebuild_publications_address"),
         "contact": contact,
         "has_contact": any(contact.values()),
+        # The footer's one line: who, then how to reach them (links where a link works).
+        "contact_parts": [
+            part
+            for part in (
+                {"text": contact["name"], "href": ""},
+                {"text": contact["address"], "href": ""}
+                if not (contact["telephone"] or contact["email"])
+                else {"text": "", "href": ""},
+                {
+                    "text": f"telephone {contact['telephone']}",
+                    "href": "tel:" + contact["telephone"].replace(" ", ""),
+                }
+                if contact["telephone"]
+                else {"text": "", "href": ""},
+                {"text": contact["email"], "href": f"mailto:{contact['email']}"}
+                if contact["email"]
+                else {"text": "", "href": ""},
+            )
+            if part["text"]
+        ],
     }
 
 
@@ -358,12 +393,12 @@ def on_page_context(
     date = published(app.config)
     updated = last_updated(app)
     context["gb"] = {
-        "title": app.config.project,
-        "short_title": app.config.guidebuild_short_title or app.config.project,
+        "title": typographic(app.config.project),
+        "short_title": typographic(app.config.guidebuild_short_title or app.config.project),
         "edition": app.config.guidebuild_edition,
         "status": app.config.guidebuild_status,
-        "organisation": app.config.guidebuild_organisation,
-        "author": app.config.author,
+        "organisation": typographic(app.config.guidebuild_organisation),
+        "author": typographic(app.config.author),
         "published": human_date(date) if date else "",
         "published_iso": date.isoformat() if date else "",
         "last_updated": human_date(updated) if updated else "",
@@ -389,6 +424,7 @@ def setup_frontmatter(app: Sphinx) -> None:
         latex=(visit_section_heading_text, depart_section_heading),
     )
     app.add_directive("information-box", InformationBox)
+    app.add_directive("contact-details", ContactDetails)
     app.add_directive("update-information", UpdateInformation)
     app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_page_context)

@@ -36,6 +36,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.writers.html5 import HTML5Translator
 
 from guidebuild.sphinxext.tables import Cell, make_table
+from guidebuild.sphinxext.typography import typographic
 
 logger = logging.getLogger(__name__)
 
@@ -154,8 +155,14 @@ class RecommendationDomain(Domain):
         self.data[key][item.id] = item
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        # Sphinx's search index keeps an object's anchor only when it differs from its full
+        # name, and its search page then rebuilds a dropped anchor from the *display* name,
+        # so a full name equal to the ID sent readers to "#<title>". The full name is the
+        # number and title ("6.3 Publish the standards"), the anchor the ID.
+        numbers = numbers_by_id(self.env)
         for rec in self.recs.values():
-            yield rec.id, rec.title, "recommendation", rec.docname, rec.id, 1
+            name = f"{numbers.get(rec.id, '?')} {rec.title}"
+            yield name, name, "recommendation", rec.docname, rec.id, 1
 
     def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.reference]]:
         return []
@@ -230,7 +237,7 @@ class RecommendationDirective(SphinxDirective):
             )
         if not self.content:
             raise self.error(f"recommendation {rec_id!r} has no text")
-        title = self.arguments[0].strip()
+        title = typographic(self.arguments[0].strip())
         status = self.options.get("status", "")
         counter_key = "guidebuild_rec_sequence"
         sequence = int(self.env.temp_data.get(counter_key) or 0) + 1

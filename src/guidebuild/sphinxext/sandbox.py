@@ -1,10 +1,13 @@
-"""Keep Sphinx's file-reading directives inside the project.
+"""A first line for Sphinx's file-reading directives; the choke point is elsewhere.
 
-``include``, ``literalinclude``, ``csv-table :file:``, ``raw :file:`` and ``image`` read
-any path they are given, and ``csv-table :url:`` and ``raw :url:`` fetch from the network.
-A guidance source is text anyone may send an editor, so each of these is checked before
-it runs: a path outside the project folder (the folder of conf.py) or any URL is an error
-at the directive's file and line, and nothing is read.
+Under ``guidebuild build`` every file the build opens goes through one check, the audit
+hook of :mod:`guidebuild.sandbox`, whichever directive, role, template or stylesheet asks.
+These guards come first, for two reasons: they refuse at parse time with the directive's
+own file and line, and they keep plain ``sphinx-build`` (which runs no audit hook) from
+the most common routes. ``include``, ``literalinclude``, ``csv-table :file:``, ``raw
+:file:``, ``image`` and ``figure`` are checked before they run: a path outside the project
+folder (the folder of conf.py), by either reading of an absolute path, or any URL is an
+error at the directive's line, and nothing is read; so is a ``:download:`` outside.
 """
 
 from __future__ import annotations
@@ -44,7 +47,10 @@ class _Guard(SphinxDirective):
             # docutils' own rule: relative to the document's folder.
             path = self.env.doc2path(self.env.docname).parent / value
         root = Path(self.config.guidebuild_root).resolve()
-        if not path.resolve().is_relative_to(root):
+        # Sphinx reads "/x" as relative to the source folder, docutils (csv-table, raw)
+        # as an absolute path: neither reading may leave the project.
+        readings = [path, Path(value)] if Path(value).is_absolute() else [path]
+        if not all(reading.resolve().is_relative_to(root) for reading in readings):
             self._refuse(value)
 
     def _check_uri(self, uri: str) -> None:
@@ -58,8 +64,15 @@ class _Guard(SphinxDirective):
 class SafeInclude(_Guard, Include):
     def run(self) -> Any:
         target = self.arguments[0]
-        # <isonum.txt> and the like are docutils' own substitution sets, not our files.
-        if not (target.startswith("<") and target.endswith(">")):
+        # <isonum.txt> and the like are docutils' own substitution sets, not our files;
+        # but "<../../x>" climbs out of docutils' folder.
+        if target.startswith("<") and target.endswith(">"):
+            import docutils.parsers.rst
+
+            standard = (Path(docutils.parsers.rst.__file__).parent / "include").resolve()
+            if not (standard / target[1:-1]).resolve().is_relative_to(standard):
+                self._refuse(target)
+        else:
             self._check_path(target)
         return super().run()
 

@@ -1,4 +1,8 @@
-"""The answers model: what every reader (YAML, PDF form, workbook) produces."""
+"""The answers model: what every reader (YAML, PDF form, workbook) produces.
+
+It lives beside the framework because scoring consumes it; the readers in
+:mod:`guidebuild.answers` build it, so imports run one way: answers -> framework.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from guidebuild.framework.model import Rating
+
+SCHEME_KEYS = (
+    "name",
+    "organisation",
+    "contact",
+    "assessed_on",
+    "assessed_by",
+    "started_on",
+    "first_cycle_ends",
+    "notes",
+)
+"""The keys of a scheme file's ``scheme:`` part, in the order forms show them."""
+SCHEME_REQUIRED = ("name", "organisation", "assessed_on")
 
 
 class Format(enum.StrEnum):

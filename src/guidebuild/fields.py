@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from guidebuild.framework.model import DetailField
+from guidebuild.framework.model import DetailField, Framework
 
 SchemeField = DetailField
 """A detail asked for at the top of every form; the framework declares them (``details``)."""
@@ -153,3 +153,8 @@ def evidence_lines(text: str) -> list[str]:
 def normalise_newlines(text: str) -> str:
     """``\\r\\n`` and ``\\r`` (how PDF viewers write a new line) become ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def checklist_name(framework: Framework, fmt: str) -> str:
+    """``<id>-<version>-checklist.<ext>``, e.g. ``mentoring-schemes-1.0-checklist.pdf``."""
+    return f"{framework.id}-{framework.version}-checklist.{fmt}"

@@ -385,16 +385,38 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def refuse_remote_resources(site: Path, sources: tuple[Path, ...]) -> None:
+def refuse_remote_resources(
+    site: Path, sources: tuple[Path, ...], record: Path | None = None
+) -> None:
     """Fail if a page of the site would fetch a resource from elsewhere when read.
 
     The PDF's fetcher refuses such resources; a site built without the PDF must refuse
     them as well, or ``--no-pdf`` would publish what the full build does not.
+    ``record``: a file keeping which pages were clean (by size, time and digest), so that
+    an edit reads only the pages it changed.
     """
+    import hashlib
+    import json
+
     from guidebuild.sandbox import remote_resources
 
+    clean: dict[str, str] = {}
+    if record is not None:
+        try:
+            clean = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            clean = {}
+
+    def stamp(path: Path) -> str:
+        info = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return f"{info.st_size}:{digest}"
+
+    def known_clean(path: Path) -> bool:
+        return clean.get(str(path.relative_to(site))) == stamp(path)
+
     problems: list[Problem] = []
-    for page, line, url in remote_resources(site):
+    for page, line, url in remote_resources(site, known_clean if clean else None):
         problems.extend(find_referrers(url, sources) or [Problem(page, f"names {url}", line)])
     if problems:
         raise BuildError(
@@ -402,3 +424,9 @@ def refuse_remote_resources(site: Path, sources: tuple[Path, ...]) -> None:
             "which guidebuild never reads",
             tuple(dict.fromkeys(problems)),
         )
+    if record is not None:
+        pages = (p for p in site.rglob("*") if p.suffix in {".html", ".css", ".svg"})
+        now = {str(p.relative_to(site)): stamp(p) for p in pages if p.is_file()}
+        temp = record.with_name(f".{record.name}.tmp")
+        temp.write_text(json.dumps(now), encoding="utf-8")
+        temp.replace(record)

@@ -1,0 +1,44 @@
+"""Start-up of ``assess``: the text report of a YAML file imports none of the heavy engines.
+
+Issue 14 point 4. The figure itself is measured by benchmarks/bench_assess.py; this test
+keeps the reason it is small: what ``assess -f text`` on a scheme YAML never needs.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+HEAVY = ("sphinx", "docutils", "weasyprint", "jinja2", "openpyxl", "pypdf", "watchfiles")
+
+
+def imported_by(*args: str) -> set[str]:
+    code = (
+        "import json, sys\n"
+        "from guidebuild.cli import main\n"
+        "try:\n"
+        f"    main({list(args)!r})\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code in (0, None), exit.code\n"
+        "sys.stderr.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stderr))
+
+
+def test_assess_text_on_a_yaml_file_imports_no_heavy_module() -> None:
+    example = REPO / "checklists" / "examples" / "middling.yaml"
+    modules = imported_by("assess", str(example), "-f", "text")
+    assert "guidebuild" in modules and "yaml" in modules  # the probe does see imports
+    assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_the_probe_sees_a_heavy_module_when_one_is_needed() -> None:
+    # The same probe on html output must see Jinja2: the test above can fail.
+    example = REPO / "checklists" / "examples" / "middling.yaml"
+    assert "jinja2" in imported_by("assess", str(example), "-f", "html")
