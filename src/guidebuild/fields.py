@@ -156,5 +156,5 @@ def normalise_newlines(text: str) -> str:
 
 
 def checklist_name(framework: Framework, fmt: str) -> str:
-    """``<id>-<version>-checklist.<ext>``, e.g. ``mentoring-schemes-1.0-checklist.pdf``."""
+    """``<id>-<version>-checklist.<ext>``, e.g. ``my-checklist-1.0-checklist.pdf``."""
     return f"{framework.id}-{framework.version}-checklist.{fmt}"

@@ -2,7 +2,7 @@
 
 The build writes ``_build/recommendations.json`` (a list of ``{"id", "number", "title",
 "text", "status", "chapter", "url"}`` with ``url`` relative to the site root). When it is
-there, reports show "6.3 Let mentees choose their mentor" and link it; outside a built
+there, reports show "4.1 Write down the aims" and link it; outside a built
 project the manifest shipped beside the framework (``recommendations.json``, with the
 published guidance's address) does the same; without either they show the ID alone.
 Links need a base, ``--guidance-url``, else the manifest's ``site_url``: conf.py is code,
