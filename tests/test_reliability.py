@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from guidebuild.build.publish import MARKER_NAME
 from tests.conftest import REPO, run_cli
 
 Mutate = Callable[[Path], None]
@@ -251,7 +252,9 @@ def test_bad_input(name: str, tmp_path: Path) -> None:
     assert case.message in result.output, result.output
     assert "Traceback" not in result.output
     published = project / "_build"
-    leftovers = [p for p in published.glob("*") if p.name not in {".cache", ".lock"}]
+    # The marker only claims the folder for guidebuild; no output may be left behind.
+    claimed = {".cache", ".lock", MARKER_NAME}
+    leftovers = [p for p in published.glob("*") if p.name not in claimed]
     assert leftovers == [], f"{name} left output behind: {leftovers}"
 
 
