@@ -104,6 +104,10 @@ def test_sigkill_at_random_instants_never_leaves_a_mix(make_project, tmp_path: P
         chapter.write_text(text)
         build(project, "--out", str(tmp_path / name))
         outputs[name] = published(tmp_path / name)
+    chapter.write_text(sources["b"])
+    build(project)
+    # The builds killed below are incremental, much quicker than this first cold one: time
+    # one of them, so that the kills land inside a build on a fast machine as on a slow one.
     chapter.write_text(sources["a"])
     started = time.monotonic()
     build(project)
@@ -114,12 +118,12 @@ def test_sigkill_at_random_instants_never_leaves_a_mix(make_project, tmp_path: P
     kills = 0
     chance = random.Random(14)  # noqa: S311 (delays, not secrets)
     for _ in range(10):
-        # Edit towards the other version, then kill somewhere in the build's second half,
+        # Edit towards the other version, then kill somewhere in the build, mostly late,
         # where the outputs are written and published.
         target = "b" if shown == "a" else "a"
         chapter.write_text(sources[target])
         process = start_build(project)
-        time.sleep(took * chance.uniform(0.5, 1.2))
+        time.sleep(took * chance.uniform(0.3, 1.1))
         if process.poll() is None:
             process.kill()
             kills += 1
@@ -128,10 +132,6 @@ def test_sigkill_at_random_instants_never_leaves_a_mix(make_project, tmp_path: P
         assert now in (outputs["a"], outputs["b"]), "a mix of old and new outputs"
         shown = "a" if now == outputs["a"] else "b"
     assert kills >= 3, "the builds finished too fast to be killed in the middle"
-
-    chapter.write_text(sources["b"])
-    build(project)
-    assert published(out) == outputs["b"]
 
 
 def test_a_torn_cache_is_rebuilt_not_trusted(make_project) -> None:  # type: ignore[no-untyped-def]
