@@ -257,6 +257,27 @@ def test_a_red_flag_never_scores_above_the_same_scheme_without_it(
     assert [w.kind for w in flagged.warnings[: len(flags)]] == ["red-flag"] * len(flags)
 
 
+def test_a_red_flag_keeps_even_an_excellent_scheme_from_meeting_the_guidance() -> None:
+    """`compulsory` forces only A4, an ordinary item: the cap comes from the flag itself."""
+    answers = {
+        item.id: Answer(
+            item.id,
+            Rating.STRONG,
+            ("document: d", "record: r"),
+            evidence_kinds=("document", "record"),
+        )
+        for item in FRAMEWORK.items.values()
+    }
+    scheme = Scheme("T", "T", parse_date("2005-02-14")[0])  # type: ignore[index]
+    clean = Answers("t.yaml", Format.YAML, FRAMEWORK.id, FRAMEWORK.version, scheme, answers)
+    assert assess(FRAMEWORK, clean).band.value == "exemplary"
+    one = assess(FRAMEWORK, Answers(**{**clean.__dict__, "red_flags": ("compulsory",)}))
+    assert one.band.value == "partially-meets"
+    assert one.must_meet_failures == ()  # the flag is not an item, so no item is listed
+    two = Answers(**{**clean.__dict__, "red_flags": ("compulsory", "mentor-in-line")})
+    assert assess(FRAMEWORK, two).band.value == "does-not-meet"
+
+
 # -- not-known and the uncertainty rule -----------------------------------------------------------
 
 

@@ -236,9 +236,7 @@ def _what_changed(
         or not (out / "pdf" / settings.pdf_filename).is_file()
     )
     do_html = options.html and (
-        options.force
-        or html_print != record.html
-        or not (out / "html" / "index.html").is_file()
+        options.force or html_print != record.html or not (out / "html" / "index.html").is_file()
     )
     return html_print, pdf_print, do_html, do_pdf
 

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from guidebuild import __version__
 from guidebuild.fields import finished_text
-from guidebuild.framework.model import Framework, Item, Rating
+from guidebuild.framework.model import RED_FLAG_EFFECT, Framework, Item, Rating
 from guidebuild.resources import Templates
 from guidebuild.templating import environment
 
@@ -181,6 +181,7 @@ def render_html_form(
         ],
         scheme_fields=framework.details,
         red_flags=framework.red_flags,
+        red_flag_effect=RED_FLAG_EFFECT,
         tie_break=framework.rules.tie_break,
         evidence_kinds=", ".join(f"{k.label}:" for k in framework.rules.evidence.kinds),
         finished=finished_text(contact, fmt="html"),

@@ -38,7 +38,7 @@ from guidebuild.fields import (
     scheme_field_name,
 )
 from guidebuild.forms.fonts import FIELD_FONT_FAMILY, write_field_font
-from guidebuild.framework.model import Framework, Item, Rating
+from guidebuild.framework.model import RED_FLAG_EFFECT, Framework, Item, Rating
 from guidebuild.resources import Templates
 
 PDF_VARIANT = "pdf/ua-1"
@@ -133,6 +133,7 @@ def render_form_html(
         finished=finished_text(contact, fmt="pdf"),
         evidence_kinds=[k.label for k in framework.rules.evidence.kinds],
         red_flag_warning=framework.red_flag_warning,
+        red_flag_effect=RED_FLAG_EFFECT,
         red_flags=[
             {
                 "id": flag.id,

@@ -44,7 +44,7 @@ from guidebuild.fields import (
     red_flag_field_name,
 )
 from guidebuild.forms import xlsx_formulas as fx
-from guidebuild.framework.model import Framework, Item, Rating
+from guidebuild.framework.model import RED_FLAG_EFFECT, Framework, Item, Rating
 
 FRAMEWORK_LABEL = "Framework"
 """The label of the Scheme details row that holds ``id@version``."""
@@ -284,8 +284,9 @@ def _guide_sheet(sheet: Any, framework: Framework, contact: str | None) -> None:
             ("", None),
             ("Red flags", "heading"),
             (
-                "On the Scheme details sheet, answer yes to each red flag that is true. Each "
-                "counts the items it contradicts as absent, and the Scores sheet then says: "
+                "On the Scheme details sheet, answer yes to each red flag that is true. "
+                + RED_FLAG_EFFECT
+                + " The Scores sheet then says: "
                 + framework.red_flag_warning.strip(),
                 None,
             ),
@@ -593,6 +594,7 @@ def _scores_sheet(
         if flags
         else ""
     )
+    ticked = "+".join(f"IF(LOWER(TRIM({c}))={fx.quote('yes')},1,0)" for c in flags) or "0"
     sheet.append([OVERALL_LABELS[0], warning])
     sheet.append(
         [
@@ -605,11 +607,11 @@ def _scores_sheet(
     )
     sheet.row_dimensions[last + 3].hidden = True
     band_cell = f"$B${last + 5}"
-    best_band = fx.band(rules, best_cols, best_n, d)
+    best_band = fx.band(rules, best_cols, best_n, d, ticked)
     not_known = f"SUM({items_range('Not known')})"
     overall = [
         (OVERALL_LABELS[1], f"=IF({d}=0,0,{fx.floor_percent(n, d)})"),
-        (OVERALL_LABELS[2], f"={fx.band(rules, cols, n, d)}"),
+        (OVERALL_LABELS[2], f"={fx.band(rules, cols, n, d, ticked)}"),
         (OVERALL_LABELS[3], f'=IF(SUM({span("Not yet due")})>0,"yes","no")'),
         (
             OVERALL_LABELS[4],

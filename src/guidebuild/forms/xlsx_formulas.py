@@ -164,15 +164,21 @@ class Columns:
     failures: str
 
 
-def band(rules: Rules, cols: Columns, numerator: str, denominator: str) -> str:
-    """The overall band: the first of the rules of ``overall_band`` that matches."""
+def band(
+    rules: Rules, cols: Columns, numerator: str, denominator: str, red_flags: str = "0"
+) -> str:
+    """The overall band: the first of the rules of ``overall_band`` that matches.
+
+    ``red_flags`` is a formula for the number of red flags ticked, each one more must-meet
+    failure.
+    """
     b = rules.bands
 
     def name(value: Band) -> str:
         return quote(b.names.get(value.value, value.value))
 
     yes = quote("yes")
-    failures = f"SUM({cols.failures})"
+    failures = f"(SUM({cols.failures})+{red_flags})"
     low_core = (
         f"(COUNTIFS({cols.core},{yes},{cols.verdict},{quote('weak')})"
         f"+COUNTIFS({cols.core},{yes},{cols.verdict},{quote('absent')}))"

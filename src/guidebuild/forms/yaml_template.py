@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 from guidebuild.fields import DATE_HINT, finished_text
-from guidebuild.framework.model import Framework, Item
+from guidebuild.framework.model import RED_FLAG_EFFECT, Framework, Item
 
 WIDTH = 92
 """Comment lines wrap at this width, which every editor shows without scrolling."""
@@ -134,8 +134,8 @@ def _red_flags(framework: Framework) -> list[str]:
     out += _comment(
         f"Red flags: practices that make a {framework.subject.one} something other than "
         "what this checklist assesses. List the ones that are true, for example "
-        f"red_flags: [{framework.red_flags[0].id}]. Each counts the items it contradicts "
-        f"as absent, and the report then begins: {framework.red_flag_warning.strip()}"
+        f"red_flags: [{framework.red_flags[0].id}]. {RED_FLAG_EFFECT} The report then "
+        f"begins: {framework.red_flag_warning.strip()}"
     )
     for flag in framework.red_flags:
         out += _comment(f"{flag.id}: {flag.text}", prefix="  ", hang="    ")

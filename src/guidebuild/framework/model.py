@@ -201,6 +201,13 @@ class DetailField:
     """The template's text for it, refused if left in place."""
 
 
+RED_FLAG_EFFECT = (
+    "Each one that is true counts the items it contradicts as absent and, for the band, as "
+    "one more must-meet item below adequate."
+)
+"""What a ticked red flag does, as every form says it (the rule: ``scoring.overall_band``)."""
+
+
 @dataclass(frozen=True)
 class RedFlag:
     """A practice that makes a scheme something other than what the framework assesses."""

@@ -351,7 +351,11 @@ def overall_sums(domains: tuple[DomainResult, ...]) -> tuple[int, int]:
 
 
 def overall_band(
-    domains: tuple[DomainResult, ...], numerator: int, denominator: int, rules: Rules
+    domains: tuple[DomainResult, ...],
+    numerator: int,
+    denominator: int,
+    rules: Rules,
+    red_flags: int = 0,
 ) -> Band:
     """The overall band: the first of these rules that matches (numbers: framework 1.0's).
 
@@ -365,8 +369,13 @@ def overall_band(
 
     A not-assessable domain is neither "below adequate" nor "at least adequate"; the
     loader guarantees that core domains are always assessable.
+
+    Each of the ``red_flags`` ticked counts in rules 1 and 2 as one more must-meet failure:
+    a scheme that is not mentoring as the guidance defines it cannot meet the guidance, however
+    good its papers, and one with two red flags does not meet it (the forced items alone
+    may all be ordinary ones, so the cap would otherwise depend on which flag it was).
     """
-    failures = sum(len(d.must_meet_failures) for d in domains)
+    failures = sum(len(d.must_meet_failures) for d in domains) + red_flags
     core = [d for d in domains if d.domain.core]
     others = [d for d in domains if not d.domain.core]
     low = (Verdict.WEAK, Verdict.ABSENT)
@@ -524,7 +533,8 @@ def _scored(
     forced = forced_items(framework, answers)
     domains = tuple(score_domain(domain, answers, rules, forced) for domain in framework.domains)
     numerator, denominator = overall_sums(domains)
-    return domains, numerator, denominator, overall_band(domains, numerator, denominator, rules)
+    band = overall_band(domains, numerator, denominator, rules, len(answers.red_flags))
+    return domains, numerator, denominator, band
 
 
 def best_case(framework: Framework, answers: Answers, not_known: tuple[str, ...]) -> Answers:

@@ -178,9 +178,7 @@ def _action_lines(
         )
         lines.append(f"{number:>2}. {rag}  " + v(f"{action.item.id} {action.item.title} {how}"))
         lines.append(f"    {v(action.text)}")
-        shown_recs = [
-            links.get(rec).label if links else rec for rec in action.item.recommendations
-        ]
+        shown_recs = [links.get(rec).label if links else rec for rec in action.item.recommendations]
         lines.append(v(f"    Guidance: {'; '.join(shown_recs)}"))
     return lines
 

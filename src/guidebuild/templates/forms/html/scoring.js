@@ -190,9 +190,10 @@ var GuidebuildScoring = (function () {
     return [n, common * weights];
   }
 
-  function overallBand(rules, domains, n, d) {
+  /* Each ticked red flag counts as one more must-meet failure (overall_band's docstring). */
+  function overallBand(rules, domains, n, d, redFlags) {
     var b = rules.bands;
-    var failures = domains.reduce(function (acc, dom) { return acc + dom.mustMeetFailures.length; }, 0);
+    var failures = domains.reduce(function (acc, dom) { return acc + dom.mustMeetFailures.length; }, redFlags);
     var core = domains.filter(function (dom) { return dom.domain.core; });
     var others = domains.filter(function (dom) { return !dom.domain.core; });
     function low(dom) { return dom.verdict === "weak" || dom.verdict === "absent"; }
@@ -271,7 +272,7 @@ var GuidebuildScoring = (function () {
       return scoreDomain(rules, domain, answers, forced);
     });
     var sums = overallSums(domains);
-    return { domains: domains, n: sums[0], d: sums[1], band: overallBand(rules, domains, sums[0], sums[1]) };
+    return { domains: domains, n: sums[0], d: sums[1], band: overallBand(rules, domains, sums[0], sums[1], (flags || []).length) };
   }
 
   /* Score `answers` ({itemId: {rating, evidence}}) against `framework` (the form's data),
