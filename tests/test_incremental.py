@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from guidebuild.build.publish import staging
+from guidebuild.build.publish import clear_leftovers, staging
 from guidebuild.resources import theme_dir
 from tests.conftest import copy_repository_project, run_cli, tree_digest
 
@@ -87,6 +87,7 @@ def test_a_live_builds_staging_folder_is_left_alone(tmp_path: Path) -> None:
     parent.mkdir()
     dead = tmp_path / f".staging-{2**22 + 12345}"
     dead.mkdir()
+    clear_leftovers(tmp_path)
     with staging(tmp_path) as mine:
         assert mine.name == f".staging-{os.getpid()}"
     assert parent.exists()

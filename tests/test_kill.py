@@ -132,6 +132,38 @@ def test_sigkill_at_random_instants_never_leaves_a_mix(make_project, tmp_path: P
         assert now in (outputs["a"], outputs["b"]), "a mix of old and new outputs"
         shown = "a" if now == outputs["a"] else "b"
     assert kills >= 3, "the builds finished too fast to be killed in the middle"
+    # Whatever the kills left in the caches, the next build makes what a clean one does.
+    build(project)
+    assert published(out) == outputs[target]
+
+
+@pytest.mark.slow
+def test_a_kill_just_after_publishing_leaves_no_stale_record(tmp_path: Path) -> None:
+    """Killed after the swap, the build has published new output: its record must say so.
+
+    Otherwise, with the sources edited back, the next build would find them equal to the
+    record of the old output and keep the new output as "unchanged".
+    """
+    project = copy_repository_project(tmp_path / "project")
+    out = project / "_build"
+    chapter = project / "guidance" / "index.rst"
+    before = chapter.read_text()
+    build(project)
+    old = published(out)
+    edit(project, "A paragraph added before the kill.")
+    flag = tmp_path / "paused"
+    process = start_build(project, {PAUSE_ENV: f"after-swap:{flag}"})
+    deadline = time.monotonic() + 300
+    while not flag.exists():
+        assert process.poll() is None, "the build ended without reaching the publisher"
+        assert time.monotonic() < deadline, "the build never reached the publisher"
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    assert published(out) != old
+    chapter.write_text(before)
+    build(project)
+    assert published(out) == old
 
 
 def test_a_torn_cache_is_rebuilt_not_trusted(make_project) -> None:  # type: ignore[no-untyped-def]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from guidebuild.build.publish import exchange, replace_path, staging
+from guidebuild.build.publish import clear_leftovers, exchange, publish, replace_path, staging
 from tests.conftest import run_cli, tree_digest
 
 
@@ -57,9 +58,22 @@ def test_staging_is_removed_even_on_failure(tmp_path: Path) -> None:
     assert not folder.exists()
 
 
-def test_stale_staging_from_a_killed_build_is_cleared(tmp_path: Path) -> None:
-    stale = tmp_path / ".staging-99999"
-    stale.mkdir()
-    with staging(tmp_path):
-        pass
-    assert not stale.exists()
+def test_what_a_killed_build_left_is_cleared(tmp_path: Path) -> None:
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    (stage / "pdf").mkdir()
+    publish(stage, tmp_path)
+    current = (tmp_path / ".current").readlink()
+    # A killed build's staging folder, its half-made link, and a version it never published.
+    leftovers = [tmp_path / ".staging-99999", tmp_path / ".versions" / "7"]
+    for folder in leftovers:
+        folder.mkdir()
+    (tmp_path / ".current-99999").symlink_to(".versions/7")
+    leftovers.append(tmp_path / ".current-99999")
+    mine = tmp_path / f".staging-{os.getpid()}"  # a live build's: kept
+    mine.mkdir()
+    clear_leftovers(tmp_path)
+    assert not [p for p in leftovers if p.exists() or p.is_symlink()]
+    assert mine.is_dir()
+    assert (tmp_path / ".current").readlink() == current
+    assert (tmp_path / "pdf").is_dir()

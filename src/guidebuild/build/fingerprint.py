@@ -79,7 +79,7 @@ def installed_version(name: str) -> str:
 
 @dataclass
 class Record:
-    """What the last successful build published, kept in the cache folder."""
+    """What the last successful build published, kept in its version folder."""
 
     html: str = ""
     pdf: str = ""
@@ -90,15 +90,18 @@ class Record:
     """The fillable checklists' own fingerprint: an edit of the guidance keeps them."""
 
     @classmethod
-    def load(cls, cache: Path) -> Record:
+    def load(cls, folder: Path | None) -> Record:
+        """The record in ``folder``; an empty one (everything to build) if there is none."""
+        if folder is None:
+            return cls()
         try:
-            data = json.loads((cache / RECORD_NAME).read_text(encoding="utf-8"))
+            data = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
             return cls(**data)
         except (OSError, ValueError, TypeError):
             return cls()
 
-    def save(self, cache: Path) -> None:
-        cache.mkdir(parents=True, exist_ok=True)
-        temp = cache / f".{RECORD_NAME}.tmp"
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        temp = folder / f".{RECORD_NAME}.tmp"
         temp.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
-        temp.replace(cache / RECORD_NAME)
+        temp.replace(folder / RECORD_NAME)

@@ -24,8 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from guidebuild.build.fingerprint import Record, digest_files, tool_versions
-from guidebuild.build.publish import check_out_folder, claim, locked, publish, staging
+from guidebuild.build.fingerprint import RECORD_NAME, Record, digest_files, tool_versions
+from guidebuild.build.publish import (
+    check_out_folder,
+    claim,
+    clear_leftovers,
+    current_version,
+    locked,
+    publish,
+    staging,
+)
 from guidebuild.errors import BuildError, InputError, Problem
 from guidebuild.pdf import refuse_remote_resources
 from guidebuild.progress import Progress
@@ -95,6 +103,7 @@ def build_project(root: Path, options: BuildOptions, progress: Progress) -> Buil
     check_out_folder(out, settings.root.resolve(), source_paths(settings))
     with locked(out, lambda: progress.say(f"Waiting for another build into {out}...")):
         claim(out)
+        clear_leftovers(out)
         return _build_locked(settings, out, options, progress)
 
 
@@ -117,7 +126,10 @@ def _build_locked(
     status_stream: TextIO | None = sys.stderr if options.verbose else None
 
     # -- what has changed since the last build ------------------------------------------
-    record = Record.load(cache)
+    # The record travels inside the published version: a build killed after publishing
+    # but before a separate save would leave a record of the sources before, and the next
+    # build would then call the new output unchanged.
+    record = Record.load(current_version(out))
     html_print, pdf_print, do_html, do_pdf = _what_changed(settings, out, options, draft, record)
     if options.previous is not None and not options.html:
         do_html = True  # the check needs this build's manifest; it is not published
@@ -169,14 +181,13 @@ def _build_locked(
 
         site = do_html and options.html
         with progress.stage("Publishing"):
-            _publish_stage(stage_dir, out, settings, result, site=site, with_pdf=do_pdf)
             record.html = html_print if site else record.html
             if do_pdf:
                 record.pdf, record.pdf_pages = pdf_print, result.pdf_pages
                 record.pdf_size = result.pdf_size
                 record.checklists = checklists_print
             record.withdrawn = sorted(withdrawn)
-            record.save(cache)
+            _publish_stage(stage_dir, out, settings, result, record, site=site, with_pdf=do_pdf)
     return _describe(result, out, settings, options)
 
 
@@ -185,11 +196,15 @@ def _publish_stage(
     out: Path,
     settings: Settings,
     result: BuildResult,
+    record: Record,
     *,
     site: bool,
     with_pdf: bool,
 ) -> None:
-    """Check what is staged, finish the site, and publish every output in one step."""
+    """Check what is staged, finish the site, and publish every output in one step.
+
+    ``record`` (what each output was built from) is published in the same step.
+    """
     # Nothing that came from outside the project (a link, a device) is published,
     # and no page makes its reader's browser fetch anything from elsewhere.
     check_output(stage_dir)
@@ -208,7 +223,8 @@ def _publish_stage(
         # Built only for --previous's check, or not at all: the published site stays.
         shutil.rmtree(stage_dir / "html", ignore_errors=True)
         (stage_dir / MANIFEST_NAME).unlink(missing_ok=True)
-    publish(stage_dir, out)
+    record.save(stage_dir)
+    publish(stage_dir, out, bookkeeping=(RECORD_NAME,))
 
 
 def _describe(

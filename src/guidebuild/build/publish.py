@@ -253,18 +253,31 @@ def forked_child() -> None:
         libc.prctl(pr_set_pdeathsig, sigkill)
 
 
+def clear_leftovers(out: Path) -> None:
+    """Remove what killed builds left in ``out`` (their processes gone); under the lock."""
+    for stale in [*out.glob(".staging-*"), *out.glob(".current-*")]:
+        pid = stale.name.partition("-")[2].partition("-")[0]
+        if not pid.isdigit() or not _alive(int(pid)):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+    # A version that is not current was never published, or was replaced before the kill.
+    current = current_version(out)
+    if current is not None:
+        for other in (out / VERSIONS).iterdir():
+            if other != current:
+                shutil.rmtree(other, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def staging(out: Path) -> Iterator[Path]:
     """A fresh staging folder inside ``out`` (same file system, so renames are atomic).
 
     Removed on the way out, whether or not the build succeeded; leftovers from a killed
-    build (its process gone) are cleared the next time.
+    build are cleared by :func:`clear_leftovers`.
     """
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(".staging-*"):
-        pid = stale.name.removeprefix(".staging-")
-        if not pid.isdigit() or not _alive(int(pid)):
-            shutil.rmtree(stale, ignore_errors=True)
     folder = out / f".staging-{os.getpid()}"
     folder.mkdir()
     try:
@@ -315,9 +328,33 @@ def published(out: Path, name: str) -> Path | None:
     return path if path.exists() else None
 
 
-def publish(stage_dir: Path, out: Path, carry: Iterable[str] = OUTPUTS) -> Path:
+def _entry_links(out: Path, made: Iterable[str]) -> list[str]:
+    """Make the reader's entries links into ``.current``; give those that are real folders.
+
+    Made before the swap, the links point at nothing until it (so a first publication also
+    appears all at once). Real folders are from an earlier guidebuild.
+    """
+    legacy = []
+    for name in sorted(made):
+        path = out / name
+        if path.is_symlink() or not path.exists():
+            if not _links_to_current(out, name):
+                temp = out / f".current-{os.getpid()}-{name}"
+                temp.unlink(missing_ok=True)
+                temp.symlink_to(f"{CURRENT}/{name}")
+                temp.replace(path)
+        else:
+            legacy.append(name)
+    return legacy
+
+
+def publish(
+    stage_dir: Path, out: Path, carry: Iterable[str] = OUTPUTS, bookkeeping: Iterable[str] = ()
+) -> Path:
     """Publish the outputs in ``stage_dir`` and those of ``carry`` it lacks, in one step.
 
+    The files named in ``bookkeeping`` (such as the record of what the outputs were built
+    from) go into the version too, so they are published exactly when the outputs are.
     Returns the new version folder.
     """
     versions = out / VERSIONS
@@ -331,22 +368,12 @@ def publish(stage_dir: Path, out: Path, carry: Iterable[str] = OUTPUTS) -> Path:
             staged.rename(version / name)
         elif name in carry and (old := published(out, name)) is not None:
             _link_tree(old, version / name)
+    for name in bookkeeping:
+        (stage_dir / name).rename(version / name)
     made = {name for name in OUTPUTS if (version / name).exists()}
     entries = (_read_marker(out) or set()) | made
     _write_marker(out, entries)
-    # The reader's entries are fixed links; made before the swap, they point at nothing
-    # until it (so a first publication also appears all at once).
-    legacy = []
-    for name in sorted(made):
-        path = out / name
-        if path.is_symlink() or not path.exists():
-            if not _links_to_current(out, name):
-                temp = out / f".current-{os.getpid()}-{name}"
-                temp.unlink(missing_ok=True)
-                temp.symlink_to(f"{CURRENT}/{name}")
-                temp.replace(path)
-        else:
-            legacy.append(name)
+    legacy = _entry_links(out, made)
     _pause("before-swap")
     temp = out / f".current-{os.getpid()}"
     temp.unlink(missing_ok=True)
