@@ -13,9 +13,13 @@ import sys
 from tests.conftest import REPO
 
 HEAVY = ("sphinx", "docutils", "weasyprint", "jinja2", "openpyxl", "pypdf", "watchfiles")
+HEAVY_STDLIB = ("importlib.metadata", "email", "zipfile", "csv")
+"""Standard-library modules a text report does not need (importlib.metadata brings the
+others; it is needed only when an installed package declares frameworks)."""
 
 
-def imported_by(*args: str) -> set[str]:
+def imported_by(*args: str, full: bool = False) -> set[str]:
+    names = "sys.modules" if full else "{m.split('.')[0] for m in sys.modules}"
     code = (
         "import json, sys\n"
         "from guidebuild.cli import main\n"
@@ -23,7 +27,7 @@ def imported_by(*args: str) -> set[str]:
         f"    main({list(args)!r})\n"
         "except SystemExit as exit:\n"
         "    assert exit.code in (0, None), exit.code\n"
-        "sys.stderr.write(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+        f"sys.stderr.write(json.dumps(sorted({names})))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
@@ -36,6 +40,9 @@ def test_assess_text_on_a_yaml_file_imports_no_heavy_module() -> None:
     modules = imported_by("assess", str(example), "-f", "text")
     assert "guidebuild" in modules and "yaml" in modules  # the probe does see imports
     assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))
+    every = imported_by("assess", str(example), "-f", "text", full=True)
+    assert "guidebuild.report.text" in every
+    assert every.isdisjoint(HEAVY_STDLIB), sorted(every & set(HEAVY_STDLIB))
 
 
 def test_the_probe_sees_a_heavy_module_when_one_is_needed() -> None:

@@ -1,7 +1,7 @@
 """Where guidebuild's own files are: templates and themes shipped in the package.
 
-Every template, stylesheet and script is package data, found with
-:mod:`importlib.resources`, so the result never depends on the folder a command runs in.
+Every template, stylesheet and script is package data, found beside the package's own
+modules, so the result never depends on the folder a command runs in.
 A project overrides them file by file, as Sphinx's ``templates_path`` does: a file at
 ``templates/<folder>/<name>`` in the project is used instead of the package's file of the
 same name, and every file it does not hold still comes from the package.
@@ -22,10 +22,10 @@ command run outside any project) and never looks at the current folder.
 
 from __future__ import annotations
 
-import importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
 
+import guidebuild
 from guidebuild.errors import BuildError
 
 OVERRIDES_DIR = "templates"
@@ -39,14 +39,16 @@ THEMES = {SITE_THEME: "guidebuild", PRINT_THEME: "print"}
 
 def package_dir(*parts: str) -> Path:
     """A folder of the installed package, as a real path (Jinja and WeasyPrint need one)."""
-    traversable = importlib.resources.files("guidebuild").joinpath(*parts)
-    # A wheel installs onto the file system; only a zipped install has no real path.
-    if not isinstance(traversable, Path):
+    # The package's own folder, as importlib.resources.files() would give it for an
+    # installed wheel, without that module's import (a tenth of assess's start-up).
+    folder = Path(guidebuild.__file__).parent.joinpath(*parts)
+    # A wheel installs onto the file system; only a zipped install has no real folder.
+    if not folder.is_dir():
         raise BuildError(
             f"guidebuild's own files ({'/'.join(parts)}) are not on the file system: "
             "install guidebuild as a normal (unzipped) package"
         )
-    return traversable
+    return folder
 
 
 def theme_dir(name: str) -> Path:

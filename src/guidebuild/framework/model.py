@@ -7,6 +7,7 @@ turns that file into these objects. Nothing here reads files or knows about repo
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,8 +64,16 @@ class Scale:
 
     entries: tuple[ScaleEntry, ...]
 
+    # Scoring asks the scale about every answer many times over: look up, do not search.
+    @functools.cached_property
+    def _by_rating(self) -> dict[Rating, ScaleEntry]:
+        found: dict[Rating, ScaleEntry] = {}
+        for entry in self.entries:
+            found.setdefault(entry.rating, entry)
+        return found
+
     def entry(self, rating: Rating) -> ScaleEntry | None:
-        return next((e for e in self.entries if e.rating is rating), None)
+        return self._by_rating.get(rating)
 
     def offers(self, rating: Rating) -> bool:
         return self.entry(rating) is not None
@@ -94,12 +103,12 @@ class Scale:
         """The score of adequate: below it an item needs an action."""
         return self.score(Rating.ADEQUATE) or 0
 
-    @property
+    @functools.cached_property
     def always(self) -> tuple[Rating, ...]:
         """The ratings every item accepts (all but n/a and not-yet-due), in scale order."""
         return tuple(r for r in SCALE_ORDER if r.applies and self.offers(r))
 
-    @property
+    @functools.cached_property
     def ratings(self) -> tuple[Rating, ...]:
         """Every rating of the scale, in scale order."""
         return tuple(r for r in SCALE_ORDER if self.offers(r))
