@@ -371,9 +371,9 @@ def overall_band(
     loader guarantees that core domains are always assessable.
 
     Each of the ``red_flags`` ticked counts in rules 1 and 2 as one more must-meet failure:
-    a scheme that is not mentoring as the guidance defines it cannot meet the guidance, however
-    good its papers, and one with two red flags does not meet it (the forced items alone
-    may all be ordinary ones, so the cap would otherwise depend on which flag it was).
+    what a red flag names is not the practice the framework assesses, so a subject with one
+    cannot meet it however good its papers, and one with two does not meet it (the items a
+    flag forces may all be ordinary ones, so the cap would otherwise depend on the flag).
     """
     failures = sum(len(d.must_meet_failures) for d in domains) + red_flags
     core = [d for d in domains if d.domain.core]
