@@ -6,7 +6,9 @@ paths).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import os
 import subprocess
 import sys
 import threading
@@ -161,9 +163,19 @@ def test_a_scripted_edit_sequence_serves_what_a_clean_build_makes(  # type: igno
         clean_site, clean_pdf = tmp_path / "clean-site", tmp_path / "clean-pdf"
         assert run_cli(project, "build", "-q", "--no-pdf", "--out", str(clean_site)).exit_code == 0
         assert run_cli(project, "build", "-q", "--no-html", "--out", str(clean_pdf)).exit_code == 0
+        # The theme edit rewrites every page, one file at a time: the served site may be
+        # part-way through that publication when the clean builds finish, so wait for it
+        # to settle, then compare (a site that never settles fails with the difference).
+        clean = tree_digest(clean_site / "html")
+        with contextlib.suppress(AssertionError):
+            wait_for(
+                lambda: tree_digest(project / "_build" / "serve" / "html") == clean,
+                "the served site to equal a clean build",
+                limit=120,
+            )
         served = tree_digest(project / "_build" / "serve" / "html")
         assert "zanzibarian" not in served["searchindex.js"].decode()
-        assert served == tree_digest(clean_site / "html")
+        assert served == clean
         # The PDF is rendered after the site: it may trail it for a while, never be wrong.
         name = "tiny-guidance.pdf"
         served_pdf = project / "_build" / "serve-pdf" / "pdf" / name
@@ -241,3 +253,21 @@ def test_an_edit_reuses_the_application_and_publishes_only_what_changed(make_pro
         assert builder.sphinx._app is not app
     finally:
         builder.close()
+
+
+def test_edits_the_watcher_could_not_see_are_found_by_their_times(tmp_path: Path) -> None:
+    from guidebuild.serve import edited_since
+
+    (tmp_path / "guidance").mkdir()
+    old, new, conf = (
+        tmp_path / "guidance" / "old.rst",
+        tmp_path / "guidance" / "new.rst",
+        tmp_path / "conf.py",
+    )
+    for path in (old, new, conf):
+        path.write_text("x")
+    os.utime(old, (1_000_000, 1_000_000))
+    since = time.time() - 60
+    found = edited_since([tmp_path / "guidance", conf, tmp_path / "gone"], since)
+    assert found == sorted([new, conf])
+    assert old not in found

@@ -28,6 +28,7 @@ import http.server
 import json
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,10 @@ DEBOUNCE_MS = 1600
 """The longest a burst of changes is gathered for."""
 STEP_MS = 30
 """The quiet time that ends a burst: an editor's save is a few events within a few ms."""
+CATCH_UP_MS = 300
+"""How soon after the watcher starts the files are looked at once for edits it missed."""
+CATCH_UP_MARGIN_S = 2.0
+"""A file's time may lag the clock by a tick: look back this far before the first build."""
 
 
 @dataclass
@@ -443,6 +448,18 @@ def serving(site: Path, port: int, generation: Generation) -> Iterator[http.serv
         server.server_close()
 
 
+def edited_since(paths: Iterable[Path], since: float) -> list[Path]:
+    """The files below ``paths`` modified at or after ``since`` (a time.time() value)."""
+    found = []
+    for path in paths:
+        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            with contextlib.suppress(OSError):
+                if file.stat().st_mtime >= since:
+                    found.append(file)
+    return sorted(found)
+
+
 def serve(
     root: Path,
     *,
@@ -461,6 +478,7 @@ def serve(
     try:
         if pdfs:
             pdfs.request(fresh=True)
+        started = time.time()
         rebuild(builder, progress, generation)
         with serving(builder.site, port, generation) as server:
             url = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -470,14 +488,25 @@ def serve(
 
                 webbrowser.open(url)
             watched = [root / name for name in WATCHED if (root / name).exists()]
+            caught_up = False
             for changes in watchfiles.watch(
                 *watched,
                 stop_event=stop,
                 debounce=DEBOUNCE_MS,
                 step=STEP_MS,
+                rust_timeout=CATCH_UP_MS,
+                yield_on_timeout=True,
                 raise_interrupt=False,
             ):
                 paths = sorted({Path(path) for _, path in changes})
+                if not paths and not caught_up:
+                    # The watcher sees only what happens after it starts: an edit saved
+                    # during the first build, or just as the address was printed, would
+                    # otherwise wait for the next one.
+                    caught_up = True
+                    paths = edited_since(watched, started - CATCH_UP_MARGIN_S)
+                if not paths:
+                    continue
                 progress.say(f"Changed: {', '.join(sorted({p.name for p in paths}))}")
                 if pdfs:
                     # At once, not after the site: the worker is a process of its own, on
