@@ -76,3 +76,24 @@ def test_bad_version_is_refused(make_project) -> None:  # type: ignore[no-untype
         "Error: release version must start with a digit and hold only letters, digits, "
         "'.', '+' and '-' (e.g. 1.0 or 2004.1), not '../../etc'\n"
     )
+
+
+def test_the_guidance_keeps_every_recommendation_of_release_1_0(
+    guidance: Path, tmp_path: Path
+) -> None:
+    """Release 1.0 is recorded: its IDs are frozen, so every later build is checked."""
+    recorded = Path(__file__).resolve().parent.parent / "releases" / "1.0" / "recommendations.json"
+    old = {entry["id"] for entry in json.loads(recorded.read_text(encoding="utf-8"))}
+    assert len(old) == 30
+    out = ("--out", str(tmp_path / "out"))  # the shared build stays as it is
+    result = run_cli(guidance, "build", "-q", "--no-pdf", *out, "--previous", str(recorded))
+    assert result.exit_code == 0, result.output
+    # The check can fail: a release with an ID this guidance lacks is refused.
+    changed = tmp_path / "changed.json"
+    changed.write_text(
+        json.dumps([*json.loads(recorded.read_text(encoding="utf-8")), {"id": "gone-since-1-0"}]),
+        encoding="utf-8",
+    )
+    refused = run_cli(guidance, "build", "-q", "--no-pdf", *out, "--previous", str(changed))
+    assert refused.exit_code != 0
+    assert "gone-since-1-0 is gone" in refused.output
