@@ -53,9 +53,9 @@ FACTS = [
     "leaves the door wide open to different models of preparation",
 ]
 
-# The checklist's versions the site offers, current first (1.0 stays for comparisons), and
-# the forms of each, in the order of the download page.
-VERSIONS = ("1.1", "1.0")
+# The checklist's versions the site offers: the newest only. 1.0 stays in checklists/ so
+# that its results still assess and compare, but it is not offered to fill in.
+VERSIONS = ("1.1",)
 FORMATS = ("pdf", "xlsx", "html", "yaml")
 
 # At most this many recommendations, so that each one counts (issue 13).
@@ -138,6 +138,10 @@ def test_checklists_are_built_and_published_in_the_site(guidance: Path) -> None:
     downloads = guidance / "_build" / "html" / "downloads"
     for name in names:
         assert (downloads / name).read_bytes() == (built / name).read_bytes()
+    assert (guidance / "checklists" / "mentoring-schemes@1.0.yaml").is_file()
+    assert (
+        "mentoring-schemes-1.0" not in (guidance / "_build" / "html" / "downloads.html").read_text()
+    )
 
 
 def test_every_local_link_in_the_site_resolves(guidance: Path) -> None:

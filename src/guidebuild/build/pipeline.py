@@ -410,14 +410,15 @@ def referring_sources(settings: Settings) -> tuple[Path, ...]:
 
 
 def write_checklist_files(settings: Settings, folder: Path) -> list[Path]:
-    """The fillable checklists (PDF, workbook, HTML form, YAML) of every framework."""
+    """The fillable checklists (PDF, workbook, HTML form, YAML) of each framework's newest
+    version."""
     if not settings.checklists_dir.is_dir():
         return []
     from guidebuild.forms import write_checklists
     from guidebuild.framework.loader import Catalogue
 
     written = []
-    for framework in Catalogue(settings.checklists_dir).all():
+    for framework in Catalogue(settings.checklists_dir).current():
         written.extend(
             write_checklists(
                 framework,

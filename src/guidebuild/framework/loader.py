@@ -698,6 +698,10 @@ def search_path(frameworks: Path | None, root: Path | None) -> tuple[Source, ...
     return tuple(unique.values())
 
 
+def _version_key(framework: Framework) -> tuple[int, ...]:
+    return tuple(int(n) for n in framework.version.split("."))
+
+
 class Catalogue:
     """The frameworks of a search path, found by ``id`` and ``version``, each read once.
 
@@ -751,7 +755,7 @@ class Catalogue:
                 raise InputError(
                     f"{source.folder} holds several frameworks ({', '.join(ids)}): name one"
                 )
-            return max(frameworks, key=lambda f: tuple(int(n) for n in f.version.split(".")))
+            return max(frameworks, key=_version_key)
         raise InputError(f"no framework found in {self._searched()}")
 
     def _in(self, source: Source) -> list[Framework]:
@@ -773,6 +777,20 @@ class Catalogue:
     def all(self) -> list[Framework]:
         """Every framework, in search order then file-name order; the first of a key wins."""
         return [framework for framework, _, hidden in self.listing() if not hidden]
+
+    def current(self) -> list[Framework]:
+        """The newest version of each framework id, in the order of :meth:`all`.
+
+        What a build publishes: an earlier version stays in the folder so that results
+        made with it still assess and compare, but its forms are not offered to fill in.
+        """
+        frameworks = self.all()
+        newest: dict[str, Framework] = {}
+        for framework in frameworks:
+            best = newest.get(framework.id)
+            if best is None or _version_key(framework) > _version_key(best):
+                newest[framework.id] = framework
+        return [f for f in frameworks if newest[f.id] is f]
 
     def keys(self) -> list[str]:
         """``id@version`` of every framework found."""

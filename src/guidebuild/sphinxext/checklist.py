@@ -166,8 +166,7 @@ def find_framework(env: BuildEnvironment, docname: str, value: str) -> Framework
     if version:
         found = catalogue.get(framework_id, version)
     else:
-        versions = [f for f in catalogue.all() if f.id == framework_id]
-        found = max(versions, key=lambda f: [int(n) for n in f.version.split(".")], default=None)
+        found = next((f for f in catalogue.current() if f.id == framework_id), None)
     if found is None:
         raise InputError(catalogue.unknown(framework_id, version or "(any version)"))
     return found

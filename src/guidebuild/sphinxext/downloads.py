@@ -36,7 +36,7 @@ class DownloadList(SphinxDirective):
 
             for path in sorted(checklists.glob("*.yaml")):
                 self.env.note_dependency(str(path))
-            for framework in Catalogue(checklists).all():
+            for framework in Catalogue(checklists).current():
                 for fmt in CHECKLIST_FORMATS:
                     name = checklist_name(framework, fmt.name)
                     rows.append((name, f"Self-assessment checklist: {fmt.label}", fmt.use))
