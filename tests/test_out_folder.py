@@ -109,6 +109,7 @@ def test_an_output_folder_of_an_earlier_guidebuild_is_adopted(make_project) -> N
     legacy = out / "html"
     legacy.unlink()
     (out / ".current" / "html").rename(legacy)
+    (out / ".cache" / "fingerprints.json").write_text("{}")  # where its record was kept
     chapter = project / "guidance" / "first.rst"
     chapter.write_text(chapter.read_text() + "\nAdopted.\n")
     assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
