@@ -18,8 +18,10 @@ start-up would otherwise compile the sources again and the figure would measure 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -56,15 +58,18 @@ def startup(runs: int) -> Figure:
     )
 
 
-def scheme_text(rng: random.Random, index: int, items: list[tuple[str, tuple[str, ...]]]) -> str:
+def scheme_text(
+    rng: random.Random, index: int, key: str, items: list[tuple[str, tuple[str, ...]]]
+) -> str:
     lines = [
-        "framework: mentoring-schemes@1.0",
+        f"framework: {key}",
         "scheme:",
         f"  name: Benchmark scheme {index}",
         f"  organisation: Trust {index % 97}",
         f"  contact: lead{index}@example.org",
         f"  assessed_on: 2025-{1 + index % 12:02d}-{1 + index % 28:02d}",
         "  started_on: 2020-01-01",
+        "  first_cycle_ends: 2026-06",
         "answers:",
     ]
     for item_id, allows in items:
@@ -72,7 +77,7 @@ def scheme_text(rng: random.Random, index: int, items: list[tuple[str, tuple[str
         lines += [f"  {item_id}:", f"    rating: {choice}"]
         if choice in ("adequate", "strong") and rng.random() < 0.9:
             section = rng.randint(1, 12)
-            lines.append(f"    evidence: Scheme handbook section {section}, 2024 edition")
+            lines.append(f"    evidence: 'document: scheme handbook section {section}, 2024'")
         if choice in ("n/a", "not-yet-due"):
             lines.append("    reason: The scheme started this year.")
         if rng.random() < 0.3:
@@ -81,13 +86,18 @@ def scheme_text(rng: random.Random, index: int, items: list[tuple[str, tuple[str
 
 
 def make_files(count: int) -> Path:
-    folder = WORK / f"schemes-{count}"
+    source = (REPO / "checklists" / "mentoring-schemes.yaml").read_bytes()
+    # Made once per framework text and generator: a folder from an earlier framework would
+    # hold files today's one refuses.
+    stamp = hashlib.sha256(source + Path(__file__).read_bytes()).hexdigest()[:12]
+    folder = WORK / f"schemes-{count}-{stamp}"
     if folder.is_dir() and len(list(folder.glob("*.yaml"))) == count:
         return folder
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.yaml"):
-        old.unlink()
-    framework = yaml.safe_load((REPO / "checklists" / "mentoring-schemes.yaml").read_text())
+    for stale in WORK.glob(f"schemes-{count}*"):
+        shutil.rmtree(stale)
+    folder.mkdir(parents=True)
+    framework = yaml.safe_load(source)
+    key = f"{framework['id']}@{framework['version']}"
     items = [
         (item["id"], tuple(item.get("allows", [])))
         for domain in framework["domains"]
@@ -95,7 +105,7 @@ def make_files(count: int) -> Path:
     ]
     rng = random.Random(4)  # noqa: S311 - reproducible test data, not secrets
     for index in range(count):
-        (folder / f"scheme-{index:05d}.yaml").write_text(scheme_text(rng, index, items))
+        (folder / f"scheme-{index:05d}.yaml").write_text(scheme_text(rng, index, key, items))
     return folder
 
 

@@ -16,6 +16,7 @@ runs alternate between the sides (benchmarks/common.py).
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import queue
 import re
@@ -104,7 +105,9 @@ def fetch(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback)
             return str(response.read().decode("utf-8", "replace"))
-    except OSError:
+    except (OSError, http.client.HTTPException):
+        # sphinx-autobuild serves the page while Sphinx rewrites it in place: a torn read
+        # (IncompleteRead) is a page not yet there, like a refused connection.
         return ""
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from guidebuild.errors import GuidebuildError
 from guidebuild.formats import NAMES as CHECKLIST_NAMES
 from guidebuild.report.formats import REPORT_FORMATS
 from guidebuild.safetext import visible
+
+if TYPE_CHECKING:
+    from guidebuild.framework.loader import Catalogue
 
 _ENVIRONMENT_ERRORS = frozenset(
     {
@@ -124,6 +127,15 @@ _PROJECT = click.argument(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 """The optional PROJECT argument: the project's folder (default: the current one)."""
+
+_FRAMEWORKS = click.option(
+    "--frameworks",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
+)
+"""The --frameworks option of every command that looks frameworks up."""
 
 
 # --- build ------------------------------------------------------------------------------
@@ -389,13 +401,7 @@ def check(project: Path | None, quiet: bool) -> None:
     multiple=True,
     help="A format to write; repeat it for several (default: all four).",
 )
-@click.option(
-    "--frameworks",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
-)
+@_FRAMEWORKS
 @click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")
 @_PROJECT
 def checklist(
@@ -541,13 +547,7 @@ def _progress_printer(quiet: bool) -> Any:
     default=None,
     help="Base URL of the published guidance for links (default: no links).",
 )
-@click.option(
-    "--frameworks",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
-)
+@_FRAMEWORKS
 @click.option(
     "-j", "--jobs", type=click.IntRange(1), default=None, help="Worker processes for batches."
 )
@@ -620,13 +620,7 @@ def assess(
     default=None,
     help="The framework, as id@version (default: the newest in checklists/).",
 )
-@click.option(
-    "--frameworks",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
-)
+@_FRAMEWORKS
 @_PROJECT
 def schema(key: tuple[str, str] | None, frameworks: Path | None, project: Path | None) -> None:
     """Print the JSON Schema of a scheme file, for completion and checking in editors.
@@ -639,11 +633,9 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None, project: Path |
     import json
 
     from guidebuild.errors import InputError
-    from guidebuild.framework.loader import Catalogue
     from guidebuild.framework.schema import scheme_schema
-    from guidebuild.report.pipeline import locate_resources
 
-    catalogue = Catalogue(locate_resources(frameworks, _project_if_any(project)).sources)
+    catalogue = _catalogue(frameworks, project)
     if key is None:
         framework = catalogue.default()
     else:
@@ -654,14 +646,16 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None, project: Path |
     click.echo(json.dumps(scheme_schema(framework), indent=2, ensure_ascii=False))
 
 
+def _catalogue(frameworks: Path | None, project: Path | None) -> Catalogue:
+    """The frameworks a command outside any build sees: --frameworks, the project, the rest."""
+    from guidebuild.framework.loader import Catalogue
+    from guidebuild.report.pipeline import locate_resources
+
+    return Catalogue(locate_resources(frameworks, _project_if_any(project)).sources)
+
+
 @main.command(name="frameworks")
-@click.option(
-    "--frameworks",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="A folder of framework files to search first.",
-)
+@_FRAMEWORKS
 @_PROJECT
 def list_frameworks(frameworks: Path | None, project: Path | None) -> None:
     """List every framework guidebuild can see: id, version, title, where it came from.
@@ -675,10 +669,7 @@ def list_frameworks(frameworks: Path | None, project: Path | None) -> None:
       guidebuild frameworks
       guidebuild frameworks --frameworks ~/our-frameworks
     """
-    from guidebuild.framework.loader import Catalogue
-    from guidebuild.report.pipeline import locate_resources
-
-    catalogue = Catalogue(locate_resources(frameworks, _project_if_any(project)).sources)
+    catalogue = _catalogue(frameworks, project)
     rows = [
         (
             f.id,

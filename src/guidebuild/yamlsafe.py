@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -512,6 +512,23 @@ class Checker:
             if name not in value and name not in suggested:
                 self.report(keys, f"{what} is missing {name!r}")
         return value
+
+    def mappings(
+        self,
+        value: Any,
+        keys: Sequence[Key],
+        *,
+        known: Sequence[str],
+        required: Sequence[str] = (),
+        what: str,
+    ) -> Iterator[tuple[tuple[Key, ...], dict[str, Any]]]:
+        """Each entry of the list ``value`` that is a mapping (checked as :meth:`mapping`
+        checks one), with its keys; an entry that is not a mapping is reported and skipped."""
+        for index, entry in enumerate(self.sequence(value, keys)):
+            at = (*keys, index)
+            data = self.mapping(entry, at, known=known, required=required, what=what)
+            if data:
+                yield at, data
 
     def sorted_problems(self) -> tuple[Problem, ...]:
         """The problems in the order they appear in the file."""

@@ -360,13 +360,9 @@ def _rating_name(check: Checker, value: Any, keys: Keys, names: list[str]) -> Ra
 def _scale(check: Checker, raw: Any) -> Scale:
     names = [r.value for r in SCALE_ORDER]
     entries: list[ScaleEntry] = []
-    for index, raw_entry in enumerate(check.sequence(raw, ("scale",))):
-        keys: Keys = ("scale", index)
-        data = check.mapping(
-            raw_entry, keys, known=_SCALE_ENTRY, required=("rating", "label"), what="a rating"
-        )
-        if not data:
-            continue
+    for keys, data in check.mappings(
+        raw, ("scale",), known=_SCALE_ENTRY, required=("rating", "label"), what="a rating"
+    ):
         rating = _rating_name(check, data.get("rating"), (*keys, "rating"), names)
         if rating is None:
             continue
@@ -407,17 +403,20 @@ def _evidence_rules(check: Checker, raw: Any, scale: Scale) -> EvidenceRules:
         return EvidenceRules()
     data = check.mapping(raw, ("evidence",), known=_EVIDENCE, required=("kinds",), what="evidence")
     kinds: list[EvidenceKind] = []
-    for index, raw_kind in enumerate(check.sequence(data.get("kinds"), ("evidence", "kinds"))):
-        keys: Keys = ("evidence", "kinds", index)
-        entry = check.mapping(raw_kind, keys, known=_KIND, required=_KIND, what="an evidence kind")
-        if entry:
-            kinds.append(
-                EvidenceKind(
-                    kind=check.text(entry.get("kind"), (*keys, "kind")),
-                    label=check.text(entry.get("label"), (*keys, "label")),
-                    written=check.flag(entry.get("written"), (*keys, "written")),
-                )
+    for keys, entry in check.mappings(
+        data.get("kinds"),
+        ("evidence", "kinds"),
+        known=_KIND,
+        required=_KIND,
+        what="an evidence kind",
+    ):
+        kinds.append(
+            EvidenceKind(
+                kind=check.text(entry.get("kind"), (*keys, "kind")),
+                label=check.text(entry.get("label"), (*keys, "label")),
+                written=check.flag(entry.get("written"), (*keys, "written")),
             )
+        )
     names = [r.value for r in scale.always]
     without = Rating.WEAK
     if "without_evidence" in data:
@@ -516,13 +515,9 @@ def _subject(check: Checker, raw: Any) -> Subject:
 
 def _details(check: Checker, raw: Any) -> tuple[DetailField, ...]:
     fields: list[DetailField] = []
-    for index, raw_field in enumerate(check.sequence(raw, ("details",))):
-        keys: Keys = ("details", index)
-        data = check.mapping(
-            raw_field, keys, known=_DETAIL, required=("key", "label"), what="a detail"
-        )
-        if not data:
-            continue
+    for keys, data in check.mappings(
+        raw, ("details",), known=_DETAIL, required=("key", "label"), what="a detail"
+    ):
         fields.append(
             DetailField(
                 key=check.text(data.get("key"), (*keys, "key")),
@@ -541,11 +536,9 @@ def _details(check: Checker, raw: Any) -> tuple[DetailField, ...]:
 
 def _red_flags(check: Checker, raw: Any, items: dict[str, Item]) -> tuple[RedFlag, ...]:
     flags: list[RedFlag] = []
-    for index, raw_flag in enumerate(check.sequence(raw, ("red_flags",))):
-        keys: Keys = ("red_flags", index)
-        data = check.mapping(raw_flag, keys, known=_RED_FLAG, required=_RED_FLAG, what="a red flag")
-        if not data:
-            continue
+    for keys, data in check.mappings(
+        raw, ("red_flags",), known=_RED_FLAG, required=_RED_FLAG, what="a red flag"
+    ):
         flag_id = check.text(data.get("id"), (*keys, "id"))
         if flag_id and not ID_PATTERN.match(flag_id):
             check.report((*keys, "id"), f"red flag id {flag_id!r} must be lower-case-with-hyphens")
@@ -577,18 +570,15 @@ def _red_flags(check: Checker, raw: Any, items: dict[str, Item]) -> tuple[RedFla
 
 def _not_checked(check: Checker, raw: Any) -> tuple[NotChecked, ...]:
     entries: list[NotChecked] = []
-    for index, raw_entry in enumerate(check.sequence(raw, ("not_checked",))):
-        keys: Keys = ("not_checked", index)
-        data = check.mapping(
-            raw_entry, keys, known=_NOT_CHECKED, required=_NOT_CHECKED, what="a note"
-        )
-        if data:
-            entries.append(
-                NotChecked(
-                    check.text(data.get("recommendation"), (*keys, "recommendation")),
-                    check.text(data.get("reason"), (*keys, "reason")),
-                )
+    for keys, data in check.mappings(
+        raw, ("not_checked",), known=_NOT_CHECKED, required=_NOT_CHECKED, what="a note"
+    ):
+        entries.append(
+            NotChecked(
+                check.text(data.get("recommendation"), (*keys, "recommendation")),
+                check.text(data.get("reason"), (*keys, "reason")),
             )
+        )
     return tuple(entries)
 
 
@@ -596,11 +586,9 @@ def _mappings(
     check: Checker, raw: Any, item_ids: set[str], version: str
 ) -> tuple[VersionMapping, ...]:
     mappings: list[VersionMapping] = []
-    for m_index, raw_mapping in enumerate(check.sequence(raw, ("mappings",))):
-        keys = ("mappings", m_index)
-        data = check.mapping(raw_mapping, keys, known=_MAPPING, required=_MAPPING, what="a mapping")
-        if not data:
-            continue
+    for keys, data in check.mappings(
+        raw, ("mappings",), known=_MAPPING, required=_MAPPING, what="a mapping"
+    ):
         from_version = _version(check, data.get("from"), (*keys, "from"))
         if from_version and from_version == version:
             check.report((*keys, "from"), "a mapping must come from another version")
