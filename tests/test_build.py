@@ -334,3 +334,16 @@ def test_recommendations_no_checklist_checks_are_noted(tmp_path: Path) -> None:
         "use-informal-opportunities, build-a-mentoring-culture, ask-for-mentoring, "
         "challenge-supportively\n"
     ) in result.output
+
+
+def test_a_failed_site_stops_the_pdf_process_before_the_build_returns(make_project) -> None:  # type: ignore[no-untyped-def]
+    import multiprocessing
+
+    project = make_project("tiny")
+    chapter = project / "guidance" / "first.rst"
+    chapter.write_text(chapter.read_text() + "\nSee :rec:`nowhere`.\n")
+    result = run_cli(project, "build", "-q", "-j", "2")
+    assert result.exit_code == 1, result.output
+    # Nothing of the build runs on, writing into the project after the command returned.
+    assert multiprocessing.active_children() == []
+    assert not list((project / "_build").glob(".staging-*"))

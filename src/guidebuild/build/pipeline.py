@@ -140,7 +140,8 @@ def _build_locked(
         return _unchanged(out, settings, options, record, result)
 
     common = {"guidebuild_draft": draft}
-    with staging(out) as stage_dir:
+    # The PDF's process is ended (ExitStack) before the staging folder it writes into goes.
+    with staging(out) as stage_dir, contextlib.ExitStack() as running:
         pdf_job = None
         if do_pdf:
             pdf_args = (settings, cache, stage_dir, out, common)
@@ -148,7 +149,7 @@ def _build_locked(
             # than one core it runs in a process of its own while the site and the checklists
             # are built here.
             cores = options.jobs or os.cpu_count() or 1
-            pdf_job = _start_pdf(pdf_args, parallel=cores > 1)
+            pdf_job = running.enter_context(_pdf_started(pdf_args, parallel=cores > 1))
 
         manifest: list[dict[str, Any]] = []
         withdrawn = result.withdrawn = set(record.withdrawn)
@@ -344,29 +345,61 @@ def _html_stage(
 PdfOutcome = tuple[int, int, list[Problem]]
 
 
-def _start_pdf(args: tuple[Any, ...], *, parallel: bool) -> Callable[[], PdfOutcome]:
-    """Start the PDF branch; the returned function waits for it and gives its outcome."""
+@contextlib.contextmanager
+def _pdf_started(args: tuple[Any, ...], *, parallel: bool) -> Iterator[Callable[[], PdfOutcome]]:
+    """Start the PDF branch; the function given waits for it and gives its outcome.
+
+    On a way out without waiting (the site failed, or was interrupted), the PDF's process
+    is killed and reaped, so nothing writes into the build's folders after it returns.
+    """
     if not parallel:
-        return lambda: _pdf_branch(*args)
-    import concurrent.futures
+        yield lambda: _pdf_branch(*args)
+        return
     import multiprocessing
 
     # fork: the child starts with our modules already imported, and Sphinx's global
     # docutils state is the child's own.
-    from guidebuild.build.publish import forked_child
-
-    executor = concurrent.futures.ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=forked_child
-    )
-    future = executor.submit(_pdf_branch, *args)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_pdf_child, args=(send, args), daemon=True)
+    process.start()
+    send.close()
 
     def wait() -> PdfOutcome:
         try:
-            return future.result()
-        finally:
-            executor.shutdown()
+            kind, value = receive.recv()
+        except EOFError:
+            raise BuildError(
+                f"the PDF's process ended without a result (exit code {process.exitcode})", ()
+            ) from None
+        if kind == "error":
+            raise value
+        return value  # type: ignore[no-any-return]
 
-    return wait
+    try:
+        yield wait
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receive.close()
+
+
+def _pdf_child(send: Any, args: tuple[Any, ...]) -> None:
+    """The PDF branch in its own process: its outcome, or its error, goes back by ``send``."""
+    from guidebuild.build.publish import forked_child
+
+    forked_child()
+    try:
+        outcome: tuple[str, Any] = ("ok", _pdf_branch(*args))
+    except Exception as error:  # every error is the parent's to report
+        outcome = ("error", error)
+    try:
+        send.send(outcome)
+    except Exception as error:  # an error that cannot be pickled
+        send.send(("error", BuildError(f"the PDF could not be made: {error}", ())))
+    finally:
+        send.close()
 
 
 def _pdf_branch(
