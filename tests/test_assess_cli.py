@@ -373,6 +373,24 @@ def test_progress_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _progress_printer(quiet=False) is None
 
 
+def test_checklist_makes_an_earlier_versions_forms_when_named(tmp_path: Path) -> None:
+    """The build offers only the newest version's forms; an earlier one is still to be had."""
+    out = tmp_path / "forms"
+    result = run(
+        "checklist", "--framework", "mentoring-schemes@1.0", "--format", "yaml", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["mentoring-schemes-1.0-checklist.yaml"]
+    assert (
+        "framework: mentoring-schemes@1.0"
+        in (out / "mentoring-schemes-1.0-checklist.yaml").read_text()
+    )
+    unknown = run("checklist", "--framework", "mentoring-schemes@9.9", "--out", str(tmp_path / "x"))
+    assert unknown.exit_code == 2
+    assert "framework mentoring-schemes@9.9 is not known" in unknown.stderr
+    assert not (tmp_path / "x").exists()
+
+
 # -- schema and help -----------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from guidebuild.safetext import visible
 
 if TYPE_CHECKING:
     from guidebuild.framework.loader import Catalogue
+    from guidebuild.framework.model import Framework
 
 _ENVIRONMENT_ERRORS = frozenset(
     {
@@ -136,6 +137,30 @@ _FRAMEWORKS = click.option(
     help="Folder of framework files, searched first (see `guidebuild frameworks`).",
 )
 """The --frameworks option of every command that looks frameworks up."""
+
+
+class _FrameworkKey(click.ParamType[tuple[str, str]]):
+    """``id@version`` of a framework."""
+
+    name = "ID@VERSION"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str]:
+        framework_id, at, version = str(value).partition("@")
+        if not (framework_id and at and version):
+            self.fail(f"write it as id@version, e.g. my-checklist@1.0, not {value!r}")
+        return framework_id, version
+
+
+_FRAMEWORK = click.option(
+    "--framework",
+    "key",
+    type=_FrameworkKey(),
+    default=None,
+    help="The framework, as id@version (default: the newest in checklists/).",
+)
+"""The --framework option: one framework version, by id@version."""
 
 
 # --- build ------------------------------------------------------------------------------
@@ -401,6 +426,7 @@ def check(project: Path | None, quiet: bool) -> None:
     multiple=True,
     help="A format to write; repeat it for several (default: all four).",
 )
+@_FRAMEWORK
 @_FRAMEWORKS
 @click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")
 @_PROJECT
@@ -408,6 +434,7 @@ def checklist(
     project: Path | None,
     out: Path | None,
     formats: tuple[str, ...],
+    key: tuple[str, str] | None,
     frameworks: Path | None,
     quiet: bool,
 ) -> None:
@@ -422,6 +449,7 @@ def checklist(
     Examples:
       guidebuild checklist                         all four into _build/checklists/
       guidebuild checklist --format pdf --format xlsx --out dist/
+      guidebuild checklist --framework mentoring-schemes@1.0   an earlier version's forms
     """
     from guidebuild.forms import FORMATS, write_checklists
     from guidebuild.framework.loader import Catalogue
@@ -430,7 +458,7 @@ def checklist(
 
     root = _project_if_any(project)
     resources = locate_resources(frameworks, root)
-    framework = Catalogue(resources.sources).default()
+    framework = _chosen(Catalogue(resources.sources), key)
     out_dir = out or (root or Path.cwd()) / "_build" / "checklists"
     contact = None
     if root is not None and (root / "conf.py").is_file():
@@ -469,20 +497,6 @@ class _GuidanceUrl(click.ParamType[str]):
             return check_base_url(str(value))
         except GuidebuildError as error:
             self.fail(error.message, param, ctx)
-
-
-class _FrameworkKey(click.ParamType[tuple[str, str]]):
-    """``id@version`` of a framework."""
-
-    name = "ID@VERSION"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> tuple[str, str]:
-        framework_id, at, version = str(value).partition("@")
-        if not (framework_id and at and version):
-            self.fail(f"write it as id@version, e.g. my-checklist@1.0, not {value!r}")
-        return framework_id, version
 
 
 def _use_color(output: Path | None, stream: Any, env: Any) -> bool:
@@ -613,13 +627,7 @@ def assess(
 
 
 @main.command()
-@click.option(
-    "--framework",
-    "key",
-    type=_FrameworkKey(),
-    default=None,
-    help="The framework, as id@version (default: the newest in checklists/).",
-)
+@_FRAMEWORK
 @_FRAMEWORKS
 @_PROJECT
 def schema(key: tuple[str, str] | None, frameworks: Path | None, project: Path | None) -> None:
@@ -632,18 +640,22 @@ def schema(key: tuple[str, str] | None, frameworks: Path | None, project: Path |
     """
     import json
 
-    from guidebuild.errors import InputError
     from guidebuild.framework.schema import scheme_schema
 
-    catalogue = _catalogue(frameworks, project)
-    if key is None:
-        framework = catalogue.default()
-    else:
-        found = catalogue.get(*key)
-        if found is None:
-            raise InputError(catalogue.unknown(*key))
-        framework = found
+    framework = _chosen(_catalogue(frameworks, project), key)
     click.echo(json.dumps(scheme_schema(framework), indent=2, ensure_ascii=False))
+
+
+def _chosen(catalogue: Catalogue, key: tuple[str, str] | None) -> Framework:
+    """The framework ``--framework`` names, or the catalogue's default without one."""
+    if key is None:
+        return catalogue.default()
+    found = catalogue.get(*key)
+    if found is None:
+        from guidebuild.errors import InputError
+
+        raise InputError(catalogue.unknown(*key))
+    return found
 
 
 def _catalogue(frameworks: Path | None, project: Path | None) -> Catalogue:
