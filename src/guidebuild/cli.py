@@ -449,7 +449,7 @@ def checklist(
     Examples:
       guidebuild checklist                         all four into _build/checklists/
       guidebuild checklist --format pdf --format xlsx --out dist/
-      guidebuild checklist --framework mentoring-schemes@1.0   an earlier version's forms
+      guidebuild checklist --framework my-checklist@1.0        an earlier version's forms
     """
     from guidebuild.forms import FORMATS, write_checklists
     from guidebuild.framework.loader import Catalogue
