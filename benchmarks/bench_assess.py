@@ -93,8 +93,9 @@ def make_files(count: int) -> Path:
     folder = WORK / f"schemes-{count}-{stamp}"
     if folder.is_dir() and len(list(folder.glob("*.yaml"))) == count:
         return folder
-    for stale in WORK.glob(f"schemes-{count}*"):
-        shutil.rmtree(stale)
+    for stale in [WORK / f"schemes-{count}", *WORK.glob(f"schemes-{count}-*")]:
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale)
     folder.mkdir(parents=True)
     framework = yaml.safe_load(source)
     key = f"{framework['id']}@{framework['version']}"

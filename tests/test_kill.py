@@ -49,6 +49,18 @@ def start_build(project: Path, env: dict[str, str] | None = None) -> subprocess.
     )
 
 
+def kill_at(project: Path, step: str, flag: Path) -> None:
+    """Start a build, let it reach the publisher's ``step``, and SIGKILL it there."""
+    process = start_build(project, {PAUSE_ENV: f"{step}:{flag}"})
+    deadline = time.monotonic() + 300
+    while not flag.exists():
+        assert process.poll() is None, "the build ended without reaching the publisher"
+        assert time.monotonic() < deadline, "the build never reached the publisher"
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+
+
 def edit(project: Path, text: str) -> None:
     chapter = project / "guidance" / "index.rst"
     chapter.write_text(chapter.read_text() + f"\n{text}\n")
@@ -75,15 +87,7 @@ def test_a_kill_at_the_publishers_steps_leaves_all_old_or_all_new(
     new = published(reference)
     assert new != old
 
-    flag = tmp_path / "paused"
-    process = start_build(project, {PAUSE_ENV: f"{step}:{flag}"})
-    deadline = time.monotonic() + 300
-    while not flag.exists():
-        assert process.poll() is None, "the build ended without reaching the publisher"
-        assert time.monotonic() < deadline, "the build never reached the publisher"
-        time.sleep(0.05)
-    process.kill()
-    process.wait()
+    kill_at(project, step, tmp_path / "paused")
     assert published(out) == (old if step == "before-swap" else new)
 
     # The next build cleans up after the killed one and publishes exactly the new output.
@@ -151,15 +155,7 @@ def test_a_kill_just_after_publishing_leaves_no_stale_record(tmp_path: Path) -> 
     build(project)
     old = published(out)
     edit(project, "A paragraph added before the kill.")
-    flag = tmp_path / "paused"
-    process = start_build(project, {PAUSE_ENV: f"after-swap:{flag}"})
-    deadline = time.monotonic() + 300
-    while not flag.exists():
-        assert process.poll() is None, "the build ended without reaching the publisher"
-        assert time.monotonic() < deadline, "the build never reached the publisher"
-        time.sleep(0.05)
-    process.kill()
-    process.wait()
+    kill_at(project, "after-swap", tmp_path / "paused")
     assert published(out) != old
     chapter.write_text(before)
     build(project)
