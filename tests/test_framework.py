@@ -203,6 +203,22 @@ def test_a_good_framework_loads(tmp_path: Path) -> None:
     assert framework.items["A1"].recommendation_positions == ((16, 27),)
 
 
+def test_a_framework_is_checked_once_and_read_again_when_its_bytes_change(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    first = load_framework(path)
+    assert load_framework(path) is first  # one build reads it for several stages
+    path.write_text(GOOD.replace("title: Tiny", "title: Tiny, revised"), encoding="utf-8")
+    assert load_framework(path).title == "Tiny, revised"
+    path.write_text(GOOD.replace("title: Tiny", "titel: Tiny"), encoding="utf-8")
+    with pytest.raises(InputError):
+        load_framework(path)
+    path.write_text(GOOD, encoding="utf-8")
+    assert load_framework(path) is first
+
+
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [

@@ -1,4 +1,4 @@
-"""Start-up of ``assess``: the text report of a YAML file imports none of the heavy engines.
+"""Start-up: ``assess`` imports none of the heavy engines, and a build none it does not use.
 
 Issue 14 point 4. The figure itself is measured by benchmarks/bench_assess.py; this test
 keeps the reason it is small: what ``assess -f text`` on a scheme YAML never needs.
@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_project
 
 HEAVY = ("sphinx", "docutils", "weasyprint", "jinja2", "openpyxl", "pypdf", "watchfiles")
 HEAVY_STDLIB = ("importlib.metadata", "email", "zipfile", "csv")
@@ -18,7 +19,7 @@ HEAVY_STDLIB = ("importlib.metadata", "email", "zipfile", "csv")
 others; it is needed only when an installed package declares frameworks)."""
 
 
-def imported_by(*args: str, full: bool = False) -> set[str]:
+def imported_by(*args: str, full: bool = False, cwd: Path = REPO) -> set[str]:
     names = "sys.modules" if full else "{m.split('.')[0] for m in sys.modules}"
     code = (
         "import json, sys\n"
@@ -30,7 +31,7 @@ def imported_by(*args: str, full: bool = False) -> set[str]:
         f"sys.stderr.write(json.dumps(sorted({names})))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
     )
     return set(json.loads(done.stderr))
 
@@ -49,3 +50,27 @@ def test_the_probe_sees_a_heavy_module_when_one_is_needed() -> None:
     # The same probe on html output must see Jinja2: the test above can fail.
     example = REPO / "checklists" / "examples" / "middling.yaml"
     assert "jinja2" in imported_by("assess", str(example), "-f", "html")
+
+
+UNUSED_BY_A_BUILD = ("requests", "doctest", "sphinx.builders.latex", "sphinx.builders.epub3")
+"""What Sphinx would import for builders and features a guidance build never uses."""
+
+
+def test_an_html_build_sets_up_only_the_builders_it_runs(tmp_path: Path) -> None:
+    project = copy_project("tiny", tmp_path)
+    every = imported_by("build", str(project), "-q", "--no-pdf", full=True, cwd=project)
+    assert "sphinx.builders.html" in every  # the probe sees Sphinx's modules
+    assert every.isdisjoint(UNUSED_BY_A_BUILD), sorted(every & set(UNUSED_BY_A_BUILD))
+    assert (project / "_build" / "html" / "index.html").is_file()
+
+
+def test_a_deferred_module_loads_when_first_used() -> None:
+    code = (
+        "import sys\n"
+        "from guidebuild.build.sphinx import defer_imports\n"
+        "defer_imports(('sphinx.util.requests',))\n"
+        "from sphinx.util import requests\n"
+        "assert 'requests' not in sys.modules\n"
+        "assert callable(requests.get) and 'requests' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)

@@ -291,8 +291,11 @@ def _warm_up() -> None:
     mimetypes.init()
     # A WeasyPrint FontConfiguration left over from an earlier render (the checklist form's
     # fonts) deletes its folder in /tmp when it is collected: collected inside the sandbox,
-    # that deletion was refused and failed a build at random. Collect it before arming.
-    gc.collect()
+    # that deletion was refused and failed a build at random. Collect it before arming;
+    # with no WeasyPrint loaded there is none, and a full collection of Sphinx's heap
+    # would cost an editing loop tens of milliseconds on every build.
+    if "weasyprint.text.fonts" in sys.modules:
+        gc.collect()
 
 
 @contextlib.contextmanager

@@ -320,8 +320,6 @@ def _html_stage(
     result: BuildResult,
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """Build the site incrementally in the cache, copy it to staging; give its manifest."""
-    from guidebuild.sphinxext.recommendations import withdrawn_ids
-
     pdf_href = f"{DOWNLOADS}/{settings.pdf_filename}" if options.pdf else ""
     run = _sphinx(
         settings,
@@ -334,6 +332,9 @@ def _html_stage(
     )
     manifest: list[dict[str, Any]] = json.loads((cache / "html" / MANIFEST_NAME).read_text("utf-8"))
     result.recommendations = manifest
+    # Imported after the build: run_sphinx must be the first to import Sphinx.
+    from guidebuild.sphinxext.recommendations import withdrawn_ids
+
     result.withdrawn = withdrawn_ids(run.app)
     # The checklists point at recommendations by ID: they must exist in this build.
     result.notes.extend(check_frameworks(settings, manifest))

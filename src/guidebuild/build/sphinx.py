@@ -227,6 +227,97 @@ def watch_contents(app: Sphinx) -> None:
     app.connect("env-get-outdated", outdated)
 
 
+UNUSED_BUILDERS = frozenset(
+    {
+        "sphinx.builders.changes",
+        "sphinx.builders.dirhtml",
+        "sphinx.builders.dummy",
+        "sphinx.builders.epub3",
+        "sphinx.builders.latex",
+        "sphinx.builders.linkcheck",
+        "sphinx.builders.manpage",
+        "sphinx.builders.texinfo",
+        "sphinx.builders.text",
+        "sphinx.builders.xml",
+        "sphinxcontrib.applehelp",
+        "sphinxcontrib.devhelp",
+        "sphinxcontrib.htmlhelp",
+        "sphinxcontrib.qthelp",
+        "sphinxcontrib.serializinghtml",
+    }
+)
+"""Sphinx's own builders that a guidebuild build never runs (it runs html and singlehtml).
+
+Sphinx sets up every built-in builder in every application: importing them (linkcheck
+brings requests, epub and the help formats theirs) is a tenth of an edit's rebuild. The
+gettext builder stays: Sphinx's core reads its settings. Domains, directives and roles
+all stay, so the sources mean what they mean to ``sphinx-build``.
+"""
+
+
+DEFERRED_MODULES = ("sphinx.util.requests", "sphinx.ext.doctest")
+"""Modules Sphinx imports on every start for what a guidance build rarely does: requests
+(half the import time of the html builder's modules) for remote images, which the
+sandbox refuses anyway, and doctest for two patterns used only on Python console blocks.
+They load when first used, if this runs before anything imports Sphinx."""
+
+
+def defer_imports(names: tuple[str, ...]) -> None:
+    """Make each module in ``names`` load on its first use rather than at its import."""
+    import importlib.util
+    import sys
+
+    for name in names:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            continue
+        spec.loader = importlib.util.LazyLoader(spec.loader)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        # ``from package import name`` then finds it on the package without going through
+        # the import system, which would look at ``__spec__`` and so load it at once.
+        parent, _, child = name.rpartition(".")
+        setattr(sys.modules[parent], child, module)
+
+
+def new_application(
+    *,
+    srcdir: Path,
+    confdir: Path,
+    outdir: Path,
+    doctreedir: Path,
+    builder: str,
+    overrides: dict[str, Any],
+    status: TextIO | None,
+    warning: TextIO,
+) -> Sphinx:
+    """The one way a Sphinx application is made here: incremental, every problem reported."""
+    import sphinx.application
+
+    everything = sphinx.application.builtin_extensions
+    sphinx.application.builtin_extensions = tuple(
+        name for name in everything if name not in UNUSED_BUILDERS
+    )
+    try:
+        return sphinx.application.Sphinx(
+            srcdir=srcdir,
+            confdir=confdir,
+            outdir=outdir,
+            doctreedir=doctreedir,
+            buildername=builder,
+            confoverrides=overrides,
+            status=status,
+            warning=warning,
+            freshenv=False,
+            keep_going=True,
+        )
+    finally:
+        sphinx.application.builtin_extensions = everything
+
+
 def run_sphinx(
     *,
     srcdir: Path,
@@ -239,8 +330,8 @@ def run_sphinx(
     on_app: Callable[[Sphinx], None] | None = None,
 ) -> SphinxRun:
     """Build ``srcdir`` with ``builder``; raise BuildError if Sphinx itself fails."""
+    defer_imports(DEFERRED_MODULES)
     import sphinx.search
-    from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -256,17 +347,15 @@ def run_sphinx(
             patch_docutils(confdir),
             docutils_namespace(),
         ):
-            app = Sphinx(
+            app = new_application(
                 srcdir=srcdir,
                 confdir=confdir,
                 outdir=outdir,
                 doctreedir=doctreedir,
-                buildername=builder,
-                confoverrides=overrides,
+                builder=builder,
+                overrides=overrides,
                 status=status,
                 warning=warning_stream,
-                freshenv=False,
-                keep_going=True,
             )
             watch_contents(app)
             if on_app is not None:
@@ -321,6 +410,7 @@ class WarmSphinx:
 
         # Imported before arming, as in run_sphinx: some modules read system files when
         # first imported (babel.dates, through Sphinx, reads the time zone).
+        defer_imports(DEFERRED_MODULES)
         importlib.import_module("sphinx.application")
 
         try:
@@ -348,7 +438,6 @@ class WarmSphinx:
         import contextlib
 
         import sphinx.search
-        from sphinx.application import Sphinx
         from sphinx.util.docutils import docutils_namespace, patch_docutils
 
         sphinx.search.IndexBuilder = _clean_index_builder()  # type: ignore[misc,assignment]
@@ -357,17 +446,15 @@ class WarmSphinx:
         self._stack.enter_context(patch_docutils(self.confdir))
         self._stack.enter_context(docutils_namespace())
         try:
-            app = Sphinx(
+            app = new_application(
                 srcdir=self.srcdir,
                 confdir=self.confdir,
                 outdir=self.outdir,
                 doctreedir=self.doctreedir,
-                buildername=self.builder,
-                confoverrides=self.overrides,
+                builder=self.builder,
+                overrides=self.overrides,
                 status=None,
                 warning=self._warnings,
-                freshenv=False,
-                keep_going=True,
             )
         except BaseException:
             self.close()

@@ -38,7 +38,15 @@ from guidebuild.framework.model import (
     Weights,
 )
 from guidebuild.resources import package_dir
-from guidebuild.yamlsafe import Checker, Document, did_you_mean, kind, load_path
+from guidebuild.yamlsafe import (
+    MAX_BYTES,
+    Checker,
+    Document,
+    did_you_mean,
+    kind,
+    load_bytes,
+    read_bytes,
+)
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 """Framework, domain and recommendation IDs: lower case words joined by hyphens."""
@@ -109,9 +117,21 @@ MANIFEST_NAME = "recommendations.json"
 """Beside shipped frameworks: number, title and URL of each recommendation they check."""
 
 
+_PARSED: dict[tuple[str, bytes], Framework] = {}
+"""Frameworks already checked in this process, by path and bytes: one build reads the
+same file for the checklist page, the framework check and the forms, and a warm
+``serve`` reads it on every edit. A file whose bytes changed is read afresh."""
+
+
 def load_framework(path: Path) -> Framework:
     """Read and check the framework in ``path``; raise :class:`InputError` on any problem."""
-    return parse_framework(load_path(path))
+    name = str(path)
+    data = read_bytes(path, max_bytes=MAX_BYTES, display=name)
+    key = (name, data)
+    found = _PARSED.get(key)
+    if found is None:
+        found = _PARSED[key] = parse_framework(load_bytes(data, name))
+    return found
 
 
 def parse_framework(document: Document) -> Framework:
