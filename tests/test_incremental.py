@@ -178,3 +178,44 @@ def test_a_guidance_edit_keeps_the_checklists_a_framework_edit_writes_them(tmp_p
     result = run_cli(project, "build")
     assert result.exit_code == 0, result.output
     assert "Writing the fillable checklists" in result.output
+
+
+def test_pages_naming_a_moved_recommendation_are_written_with_its_new_number(
+    make_project, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # second.rst names first-thing, whose number changes when first.rst swaps its two
+    # recommendations; second.rst itself is not edited, and must not keep the old number.
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    chapter = project / "guidance" / "first.rst"
+    text = chapter.read_text()
+    first = text[
+        text.index(".. recommendation:: Do the first thing") : text.index(
+            ".. recommendation:: Do the second"
+        )
+    ]
+    second = text[text.index(".. recommendation:: Do the second") : text.index("A figure")]
+    chapter.write_text(text.replace(first + second, second + first))
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    clean = tmp_path / "clean"
+    assert run_cli(project, "build", "-q", "--no-pdf", "--out", str(clean)).exit_code == 0
+    built, wanted = tree_digest(project / "_build" / "html"), tree_digest(clean / "html")
+    assert built["second.html"] == wanted["second.html"]
+    assert built == wanted
+
+
+def test_an_edit_that_changes_nothing_shown_elsewhere_writes_only_its_own_pages(
+    make_project,
+) -> None:  # type: ignore[no-untyped-def]
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    cache = project / "_build" / ".cache" / "html"
+    before = mtimes(cache)
+    chapter = project / "guidance" / "second.rst"
+    chapter.write_text(chapter.read_text() + "\nA paragraph that names nothing.\n")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    after = mtimes(cache)
+    written = {name for name in after if name.endswith(".html") and after[name] != before.get(name)}
+    assert "second.html" in written
+    # The list of recommendations and the first chapter show nothing that changed.
+    assert written.isdisjoint({"all-recommendations.html", "first.html"}), written

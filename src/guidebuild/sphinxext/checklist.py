@@ -291,6 +291,7 @@ class ChecklistDirective(_FrameworkDirective):
         refs: list[nodes.Node] = []
         for index, rec_id in enumerate(item.recommendations):
             ref = checklist_rec_ref("", f"recommendation {rec_id}", rec_id=rec_id, item=item.id)
+            get_domain(self.env).note_shown(self.env.docname, rec_id)
             ref.source = source
             if index < len(item.recommendation_positions):
                 ref.line = item.recommendation_positions[index][0]
@@ -441,19 +442,28 @@ def _downloads(node: checklist_download, builder: Builder, fromdoc: str) -> node
 # --- incremental builds ---------------------------------------------------------------------
 
 
-def outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """Pages to read again: the checklist's when any page changes (numbers may move), and
-    every page with recommendations when a checklist changes (their back links)."""
-    touched = added | changed | removed
-    if not touched:
-        return []
-    checklist_docs = set(get_checklist_domain(env).checklists)
-    result = set(checklist_docs)
-    if checklist_docs & touched:
-        result.update(rec.docname for rec in get_domain(env).recs.values())
-    return sorted(result)
+BACKLINKS_RECORD = "guidebuild_backlinks_shown"
+"""On the environment (saved with it): the checklist items each recommendation linked to."""
+
+
+def pages_with_new_backlinks(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages to write again (not read: back links are added at write time) because the
+    checklist items that check one of their recommendations changed.
+
+    The checklist's own page shows recommendation numbers: it is written again through
+    :func:`~guidebuild.sphinxext.recommendations.pages_to_rewrite`, like any page that
+    names recommendations.
+    """
+    checked = get_checklist_domain(env).checked_by()
+    links = {rec_id: tuple(items) for rec_id, items in checked.items()}
+    before: dict[str, tuple[tuple[str, str], ...]] | None = env.__dict__.get(BACKLINKS_RECORD)
+    env.__dict__[BACKLINKS_RECORD] = links
+    recs = get_domain(env).recs
+    if before is None:
+        changed = set(recs)
+    else:
+        changed = {i for i in before.keys() | links.keys() if before.get(i) != links.get(i)}
+    return sorted({recs[i].docname for i in changed if i in recs} & env.all_docs.keys())
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -471,4 +481,4 @@ def setup_checklist(app: Sphinx) -> None:
     app.add_directive("checklist", ChecklistDirective)
     app.add_directive("checklist-downloads", ChecklistDownloadsDirective)
     app.add_post_transform(ResolveChecklist)
-    app.connect("env-get-outdated", outdated)
+    app.connect("env-get-updated", pages_with_new_backlinks)

@@ -111,7 +111,7 @@ class RecommendationDomain(Domain):
 
     name = "gbrec"
     label = "Recommendations"
-    initial_data: ClassVar[dict[str, Any]] = {"recs": {}, "withdrawn": {}}
+    initial_data: ClassVar[dict[str, Any]] = {"recs": {}, "withdrawn": {}, "shown_on": {}}
 
     @property
     def recs(self) -> dict[str, RecordedRec]:
@@ -121,10 +121,20 @@ class RecommendationDomain(Domain):
     def withdrawn(self) -> dict[str, Withdrawn]:
         return self.data["withdrawn"]  # type: ignore[no-any-return]
 
+    @property
+    def shown_on(self) -> dict[str, set[str]]:
+        """Document -> the IDs of recommendations it shows by number or title (``ALL``
+        for the list of them all): what it must be written again for."""
+        return self.data["shown_on"]  # type: ignore[no-any-return]
+
+    def note_shown(self, docname: str, rec_id: str) -> None:
+        self.shown_on.setdefault(docname, set()).add(rec_id)
+
     def clear_doc(self, docname: str) -> None:
         for table in (self.recs, self.withdrawn):
             for key in [k for k, v in table.items() if v.docname == docname]:
                 del table[key]
+        self.shown_on.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
@@ -132,6 +142,9 @@ class RecommendationDomain(Domain):
             for rec in otherdata[key].values():
                 if rec.docname in wanted:
                     self._add(key, rec)
+        for docname, ids in otherdata["shown_on"].items():
+            if docname in wanted:
+                self.shown_on[docname] = set(ids)
 
     def add_rec(self, rec: RecordedRec) -> None:
         self._add("recs", rec)
@@ -319,6 +332,7 @@ class RecRole(SphinxRole):
         # The placeholder text stands in until the number is known (manifest, post-transform).
         node = rec_reference(self.rawtext, f"recommendation [[{rec_id}]]", rec_id=rec_id)
         self.set_source_info(node)
+        get_domain(self.env).note_shown(self.env.docname, rec_id)
         return [node], []
 
 
@@ -326,7 +340,7 @@ class RecommendationListDirective(SphinxDirective):
     """``.. recommendation-list::``: a table of every recommendation, filled at write time."""
 
     def run(self) -> list[nodes.Node]:
-        self.env.metadata[self.env.docname]["gb_rec_list"] = True
+        get_domain(self.env).note_shown(self.env.docname, ALL)
         return [recommendation_list()]
 
 
@@ -495,13 +509,41 @@ def withdrawn_ids(app: Sphinx) -> set[str]:
     return set(get_domain(app.env).withdrawn)
 
 
-def list_pages_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """A page with the list of recommendations must be rewritten when any page changes."""
-    if not (added or changed or removed):
+ALL = "*"
+"""In :attr:`RecommendationDomain.shown_on`: the page lists every recommendation."""
+SHOWN_RECORD = "guidebuild_recs_shown"
+"""On the environment (saved with it): what the last build showed of each recommendation."""
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages to write again, not read again, because what they show of a recommendation
+    of another page changed: its number, title, page or status.
+
+    The numbers, titles and links are filled in at write time (ResolveRecommendations),
+    so writing is enough. A page that changed nothing shown elsewhere (most edits) has
+    only itself written; one that moves a recommendation has every page that names it.
+    """
+    domain = get_domain(env)
+    numbers = numbers_by_id(env)
+    shown = {
+        rec.id: (numbers[rec.id], rec.title, rec.docname, rec.status)
+        for rec in domain.recs.values()
+    }
+    before: dict[str, tuple[str, ...]] | None = env.__dict__.get(SHOWN_RECORD)
+    env.__dict__[SHOWN_RECORD] = shown
+    if before is None:  # no record of what was shown: every page that shows any
+        changed = set(shown) | {ALL}
+    else:
+        changed = {i for i in before.keys() | shown.keys() if before.get(i) != shown.get(i)}
+    if not changed:
         return []
-    return [doc for doc, meta in env.metadata.items() if meta.get("gb_rec_list")]
+    pages = {shown[i][2] for i in changed if i in shown}  # a page shows its own numbers
+    pages.update(
+        docname
+        for docname, ids in domain.shown_on.items()
+        if ALL in ids or not ids.isdisjoint(changed)
+    )
+    return sorted(pages & env.all_docs.keys())
 
 
 def setup_recommendations(app: Sphinx) -> None:
@@ -523,5 +565,5 @@ def setup_recommendations(app: Sphinx) -> None:
     app.add_directive("recommendation-list", RecommendationListDirective)
     app.add_role("rec", RecRole())
     app.add_post_transform(ResolveRecommendations)
-    app.connect("env-get-outdated", list_pages_outdated)
+    app.connect("env-get-updated", pages_to_rewrite)
     app.connect("build-finished", write_manifest)
