@@ -219,3 +219,24 @@ def test_an_edit_that_changes_nothing_shown_elsewhere_writes_only_its_own_pages(
     assert "second.html" in written
     # The list of recommendations and the first chapter show nothing that changed.
     assert written.isdisjoint({"all-recommendations.html", "first.html"}), written
+
+
+def test_a_renamed_chapter_is_renamed_in_every_pages_navigation(
+    make_project, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # Every page's contents list and previous/next links show the chapter titles; Sphinx
+    # itself writes again only the renamed page and its toctree's parent.
+    project = make_project("tiny")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    chapter = project / "guidance" / "second.rst"
+    lines = chapter.read_text().splitlines()
+    heading = next(i for i, line in enumerate(lines) if line and set(line) == {"="}) - 1
+    lines[heading] += " renamed"
+    lines[heading + 1] = "=" * len(lines[heading])
+    chapter.write_text("\n".join(lines) + "\n")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    clean = tmp_path / "clean"
+    assert run_cli(project, "build", "-q", "--no-pdf", "--out", str(clean)).exit_code == 0
+    built, wanted = tree_digest(project / "_build" / "html"), tree_digest(clean / "html")
+    assert "renamed" in built["first.html"].decode()
+    assert built == wanted

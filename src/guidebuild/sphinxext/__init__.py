@@ -24,6 +24,7 @@ from guidebuild.sphinxext.quality import setup_quality
 from guidebuild.sphinxext.recommendations import setup_recommendations
 from guidebuild.sphinxext.sandbox import setup_sandbox
 from guidebuild.sphinxext.search import setup_search
+from guidebuild.sphinxext.shown import setup_shown
 from guidebuild.sphinxext.singlehtml import setup_singlehtml
 
 
@@ -76,6 +77,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _theme_overrides)
     setup_sandbox(app)
     setup_recommendations(app)
+    setup_shown(app)
     setup_checklist(app)
     setup_frontmatter(app)
     setup_downloads(app)

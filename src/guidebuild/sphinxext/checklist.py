@@ -44,6 +44,7 @@ from guidebuild.sphinxext.recommendations import (
     recommendation,
     target_uri,
 )
+from guidebuild.sphinxext.shown import changed_keys, last_shown
 from guidebuild.yamlsafe import did_you_mean
 
 if TYPE_CHECKING:
@@ -455,14 +456,9 @@ def pages_with_new_backlinks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     names recommendations.
     """
     checked = get_checklist_domain(env).checked_by()
-    links = {rec_id: tuple(items) for rec_id, items in checked.items()}
-    before: dict[str, tuple[tuple[str, str], ...]] | None = env.__dict__.get(BACKLINKS_RECORD)
-    env.__dict__[BACKLINKS_RECORD] = links
+    links: dict[str, object] = {rec_id: tuple(items) for rec_id, items in checked.items()}
+    changed = changed_keys(last_shown(env, BACKLINKS_RECORD, links), links)
     recs = get_domain(env).recs
-    if before is None:
-        changed = set(recs)
-    else:
-        changed = {i for i in before.keys() | links.keys() if before.get(i) != links.get(i)}
     return sorted({recs[i].docname for i in changed if i in recs} & env.all_docs.keys())
 
 

@@ -35,6 +35,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.writers.html5 import HTML5Translator
 
+from guidebuild.sphinxext.shown import changed_keys, last_shown
 from guidebuild.sphinxext.tables import Cell, make_table
 from guidebuild.sphinxext.typography import typographic
 
@@ -525,19 +526,14 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     domain = get_domain(env)
     numbers = numbers_by_id(env)
-    shown = {
+    shown: dict[str, object] = {
         rec.id: (numbers[rec.id], rec.title, rec.docname, rec.status)
         for rec in domain.recs.values()
     }
-    before: dict[str, tuple[str, ...]] | None = env.__dict__.get(SHOWN_RECORD)
-    env.__dict__[SHOWN_RECORD] = shown
-    if before is None:  # no record of what was shown: every page that shows any
-        changed = set(shown) | {ALL}
-    else:
-        changed = {i for i in before.keys() | shown.keys() if before.get(i) != shown.get(i)}
+    changed = changed_keys(last_shown(env, SHOWN_RECORD, shown), shown)
     if not changed:
         return []
-    pages = {shown[i][2] for i in changed if i in shown}  # a page shows its own numbers
+    pages = {domain.recs[i].docname for i in changed if i in domain.recs}  # its own numbers
     pages.update(
         docname
         for docname, ids in domain.shown_on.items()
