@@ -240,3 +240,22 @@ def test_a_renamed_chapter_is_renamed_in_every_pages_navigation(
     built, wanted = tree_digest(project / "_build" / "html"), tree_digest(clean / "html")
     assert "renamed" in built["first.html"].decode()
     assert built == wanted
+
+
+def test_a_changed_reference_entry_is_shown_anew_where_another_page_cites_it(
+    make_project, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    # Citations read "(Author year)", taken from the entry: second.rst cites first.rst's.
+    project = make_project("tiny")
+    second = project / "guidance" / "second.rst"
+    second.write_text(second.read_text() + "\nAs shown before [REF2004]_.\n")
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    assert "(Test Authors 2004)" in (project / "_build/html/second.html").read_text()
+    first = project / "guidance" / "first.rst"
+    first.write_text(first.read_text().replace("Test Authors (2004)", "Other Authors (2005)"))
+    assert run_cli(project, "build", "-q", "--no-pdf").exit_code == 0
+    clean = tmp_path / "clean"
+    assert run_cli(project, "build", "-q", "--no-pdf", "--out", str(clean)).exit_code == 0
+    built, wanted = tree_digest(project / "_build" / "html"), tree_digest(clean / "html")
+    assert "(Other Authors 2005)" in built["second.html"].decode()
+    assert built == wanted

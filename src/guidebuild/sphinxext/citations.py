@@ -17,12 +17,17 @@ page (``float: footnote``), rather than sitting after the paragraph as on the we
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+
+from guidebuild.sphinxext.shown import changed_keys, last_shown
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
@@ -84,12 +89,43 @@ class AuthorYearCitations(SphinxPostTransform):
             xref.children = [nodes.inline("", f"({label})", classes=["gb-cite"])]
 
     def _label(self, docname: str, labelid: str) -> str | None:
-        doctree = self.env.get_doctree(docname)
-        for citation in doctree.findall(nodes.citation):
-            if labelid in citation["ids"]:
-                body = [c for c in citation.children if not isinstance(c, nodes.label)]
-                return author_year(" ".join(c.astext() for c in body))
-        return None
+        return entry_label(self.env, docname, labelid)
+
+
+def entry_label(env: BuildEnvironment, docname: str, labelid: str) -> str | None:
+    """The "Author year" that the entry ``labelid`` of ``docname`` starts with."""
+    doctree = env.get_doctree(docname)
+    for citation in doctree.findall(nodes.citation):
+        if labelid in citation["ids"]:
+            body = [c for c in citation.children if not isinstance(c, nodes.label)]
+            return author_year(" ".join(c.astext() for c in body))
+    return None
+
+
+READING = "guidebuild_reading"
+"""On the environment: the documents this build reads."""
+CITED_RECORD = "guidebuild_citations_shown"
+"""On the environment (saved with it): the page and label of each citation last built."""
+
+
+def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    env.__dict__[READING] = set(docnames)
+
+
+def pages_citing_changed_entries(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages to write again because an entry they cite now reads differently: its author
+    and year are shown where it is cited (AuthorYearCitations), filled in at write time."""
+    domain: Any = env.get_domain("citation")
+    reading = env.__dict__.get(READING, set())
+    before: dict[str, object] = env.__dict__.get(CITED_RECORD) or {}
+    now: dict[str, object] = {}
+    for key, (docname, labelid, _line) in domain.citations.items():
+        old = before.get(key)
+        fresh = docname in reading or not isinstance(old, tuple) or old[0] != docname
+        now[key] = (docname, entry_label(env, docname, labelid)) if fresh else old
+    changed = changed_keys(last_shown(env, CITED_RECORD, now), now)
+    pages = {page for key in changed for page in domain.citation_refs.get(key, ())}
+    return sorted(pages & env.all_docs.keys())
 
 
 def _number(ref: nodes.Node) -> tuple[int, ...]:
@@ -187,5 +223,7 @@ class FootnotesInPlace(SphinxPostTransform):
 
 def setup_citations(app: Sphinx) -> None:
     app.add_post_transform(AuthorYearCitations)
+    app.connect("env-before-read-docs", note_reading)
+    app.connect("env-get-updated", pages_citing_changed_entries)
     app.add_post_transform(OrderRecommendationLists)
     app.add_post_transform(FootnotesInPlace)
