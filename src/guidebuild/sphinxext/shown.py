@@ -40,13 +40,18 @@ NAVIGATION_RECORD = "guidebuild_navigation_shown"
 
 def _navigation(env: BuildEnvironment) -> dict[str, object]:
     """What every page's navigation shows of each page: its title, its headings (the
-    contents list goes two levels deep), its section numbers and the pages it includes."""
+    contents list goes two levels deep), its section numbers and the pages it includes;
+    and its figure and table numbers, which a reference from any page shows."""
     return {
         docname: (
             env.titles[docname].astext() if docname in env.titles else "",
             env.tocs[docname].pformat() if docname in env.tocs else "",
             sorted(env.toc_secnumbers.get(docname, {}).items()),
             env.toctree_includes.get(docname, []),
+            sorted(
+                (kind, sorted(numbers.items()))
+                for kind, numbers in env.toc_fignumbers.get(docname, {}).items()
+            ),
         )
         for docname in env.all_docs
     }
@@ -54,7 +59,7 @@ def _navigation(env: BuildEnvironment) -> dict[str, object]:
 
 def pages_with_new_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Every page, when a title, heading, number or the order of pages changed: each page's
-    contents list and previous and next links show them."""
+    contents list and previous and next links show them (and references, numbers)."""
     now = _navigation(env)
     before = last_shown(env, NAVIGATION_RECORD, now)
     if before is None or not changed_keys(before, now):
