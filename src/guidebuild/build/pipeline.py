@@ -149,6 +149,11 @@ def _build_locked(
             # than one core it runs in a process of its own while the site and the checklists
             # are built here.
             cores = options.jobs or os.cpu_count() or 1
+            # Imported once, before the fork, for both the PDF and the checklists' PDF form:
+            # imported in each, it cost a cold build ~0.7 s of CPU twice, on a machine
+            # whose two cores slow each other down when both are busy.
+            import weasyprint  # noqa: F401
+
             pdf_job = running.enter_context(_pdf_started(pdf_args, parallel=cores > 1))
 
         manifest: list[dict[str, Any]] = []
