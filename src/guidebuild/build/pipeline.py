@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import json
 import os
 import re
@@ -37,7 +36,7 @@ from guidebuild.build.publish import (
     staging,
 )
 from guidebuild.errors import BuildError, InputError, Problem
-from guidebuild.pdf import refuse_remote_resources
+from guidebuild.pdf import refuse_remote_resources, settled_heap
 from guidebuild.progress import Progress
 from guidebuild.project import Settings, Status, load_settings
 from guidebuild.resources import PRINT_THEME, SITE_THEME, Templates
@@ -430,31 +429,14 @@ def _pdf_branch(
     )
     pdf_dir = stage_dir / "pdf"
     pdf_dir.mkdir()
-    with settled_heap():
-        pdf = write_pdf(
-            cache / "singlehtml" / "index.html",
-            pdf_dir / settings.pdf_filename,
-            allowed_roots=(settings.root, out),
-            sources=referring_sources(settings),
-            epoch=epoch_of(settings),
-        )
+    pdf = write_pdf(
+        cache / "singlehtml" / "index.html",
+        pdf_dir / settings.pdf_filename,
+        allowed_roots=(settings.root, out),
+        sources=referring_sources(settings),
+        epoch=epoch_of(settings),
+    )
     return pdf.pages, pdf.size, partial.warnings
-
-
-@contextlib.contextmanager
-def settled_heap() -> Iterator[None]:
-    """Keep the garbage collector off what Sphinx built, while WeasyPrint renders.
-
-    WeasyPrint allocates millions of short-lived objects, and every collection of the oldest
-    generation would walk the ~100,000 objects of Sphinx's environment again: a fifth of
-    the checklists' time after the site was built. Frozen, they are left alone; unfrozen
-    afterwards, so a long-lived process (the tests) can still collect them.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def pdf_overrides(common: dict[str, Any]) -> dict[str, Any]:
