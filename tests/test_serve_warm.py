@@ -242,8 +242,10 @@ def test_an_edit_reuses_the_application_and_publishes_only_what_changed(make_pro
         published, _ = builder.build([chapter])
         assert builder.sphinx._app is app, "a new Sphinx application for a chapter edit"
         touched = {p.name for p, mtime in before.items() if p.stat().st_mtime_ns != mtime}
-        assert touched == {"second.html", "searchindex.js"}
-        assert published == 2
+        assert touched == {"second.html", "searchindex.js", "gb-search-text.js"}
+        assert published == 3
+        # The search page's text is made from the doctree read after the edit.
+        assert "One paragraph more." in (site / "_static" / "gb-search-text.js").read_text()
         # Nothing changed: nothing published (and the browser is not reloaded).
         assert builder.build([chapter])[0] == 0
         # A theme edit is not a chapter edit: a fresh application.
@@ -253,6 +255,32 @@ def test_an_edit_reuses_the_application_and_publishes_only_what_changed(make_pro
         assert builder.sphinx._app is not app
     finally:
         builder.close()
+
+
+def test_a_warm_single_page_shows_the_edit(make_project) -> None:  # type: ignore[no-untyped-def]
+    # What serve's PDF worker renders: Sphinx keeps the doctrees it loaded for the life of
+    # its environment, and assembled the single page from those before the edit.
+    from guidebuild.build.pipeline import pdf_overrides
+    from guidebuild.build.sphinx import WarmSphinx
+
+    project: Path = make_project("tiny")
+    cache = project / "_build" / "warm"
+    sphinx = WarmSphinx(
+        srcdir=project / "guidance",
+        confdir=project,
+        outdir=cache / "singlehtml",
+        doctreedir=cache / "doctrees",
+        builder="singlehtml",
+        overrides=pdf_overrides({"guidebuild_draft": False}),
+    )
+    try:
+        sphinx.build(fresh=True)
+        chapter = project / "guidance" / "second.rst"
+        chapter.write_text(chapter.read_text() + "\nA paragraph about zebras.\n")
+        sphinx.build()
+        assert "A paragraph about zebras." in (cache / "singlehtml" / "index.html").read_text()
+    finally:
+        sphinx.close()
 
 
 def test_edits_the_watcher_could_not_see_are_found_by_their_times(tmp_path: Path) -> None:

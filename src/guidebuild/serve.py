@@ -49,8 +49,9 @@ MAX_PATH = 1024
 """Longer request paths are refused (414): no page of a site is that deep."""
 DEBOUNCE_MS = 1600
 """The longest a burst of changes is gathered for."""
-STEP_MS = 30
-"""The quiet time that ends a burst: an editor's save is a few events within a few ms."""
+STEP_MS = 10
+"""The quiet time that ends a burst: an editor's save is a few events within a few ms. A
+save that takes longer is built twice, the second time with all of it: never wrong."""
 CATCH_UP_MS = 300
 """How soon after the watcher starts the files are looked at once for edits it missed."""
 CATCH_UP_MARGIN_S = 2.0

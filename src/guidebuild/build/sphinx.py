@@ -142,12 +142,17 @@ def _assets_digest(app: Sphinx) -> str:
     return digest_files(folders, Path("/"), {})
 
 
-def build_app(app: Sphinx, doctreedir: Path) -> None:
+def build_app(app: Sphinx, doctreedir: Path, *, static_copied: str = "") -> str:
     """``app.build()``, writing every page again when the theme or templates changed.
 
     Sphinx rewrites only the pages whose sources changed, but every page links its
     stylesheets with a checksum (``?v=``) and is made from the templates: after a theme
     edit the untouched pages would keep the old ones, unlike a clean build's.
+
+    Gives the digest of the assets built with. ``static_copied``: the digest with which
+    this same application last copied the static files; Sphinx copies (and renders) them
+    on every build, which an application kept warm, whose settings cannot change, need
+    not do while the assets are the same.
     """
     from sphinx.builders.html import _assets
 
@@ -157,15 +162,32 @@ def build_app(app: Sphinx, doctreedir: Path) -> None:
     checksum = getattr(_assets, "_file_checksum_inner", None)
     if checksum is not None and hasattr(checksum, "cache_clear"):
         checksum.cache_clear()
+    # Sphinx also keeps every doctree it has loaded, by name, for the life of its
+    # environment, and does not forget one it reads again: an application kept warm would
+    # assemble the single page (and our search texts and citation labels) from the
+    # doctrees before the edit. Emptied, as sphinx.testing does between builds.
+    getattr(app.env, "_pickled_doctree_cache", {}).clear()
     record = doctreedir / ASSETS_RECORD
     digest = _assets_digest(app)
     try:
         changed = record.read_text(encoding="ascii") != digest
     except OSError:
         changed = True
-    app.build(force_all=changed)
+    again = changed or static_copied != digest
+    if not again:
+        setattr(app.builder, "copy_static_files", _nothing)  # noqa: B010 (shadows a method)
+    try:
+        app.build(force_all=changed)
+    finally:
+        if not again:
+            delattr(app.builder, "copy_static_files")
     record.parent.mkdir(parents=True, exist_ok=True)
     record.write_text(digest, encoding="ascii")
+    return digest
+
+
+def _nothing() -> None:
+    pass
 
 
 def _digest(path: Path, *, text: bool = False) -> str:
@@ -394,6 +416,8 @@ class WarmSphinx:
         self.builder, self.overrides = builder, overrides
         self._app: Sphinx | None = None
         self._stack: Any = None
+        self._static = ""
+        """The assets digest the application last copied the static files with."""
         self._warnings = io.StringIO()
 
     def build(self, *, fresh: bool = False) -> SphinxRun:
@@ -418,7 +442,7 @@ class WarmSphinx:
             with armed(self.confdir, self.srcdir, self.outdir, self.doctreedir):
                 if self._app is None:
                     self._app = self._start()
-                build_app(self._app, self.doctreedir)
+                self._static = build_app(self._app, self.doctreedir, static_copied=self._static)
         except BuildError:
             self.close(wipe=True)
             raise
@@ -467,6 +491,7 @@ class WarmSphinx:
         import shutil
 
         self._app = None
+        self._static = ""
         if self._stack is not None:
             self._stack.close()
             self._stack = None

@@ -19,18 +19,34 @@ from guidebuild.sphinxext.recommendations import get_domain
 SEARCH_TEXT = "gb-search-text.js"
 
 
+TEXTS_KEPT = "guidebuild_page_texts"
+"""On the environment: each page's texts, with the time it was read that they come from."""
+
+
+def _texts_of(doctree: nodes.document) -> dict[str, str]:
+    entry = {"": " ".join(doctree.astext().split())}
+    for item in doctree.findall(nodes.definition_list_item):
+        term = item.next_node(nodes.term)
+        if term is not None and term["ids"]:
+            entry[term["ids"][0]] = " ".join(item.astext().split())
+    return entry
+
+
 def page_texts(app: Sphinx) -> dict[str, dict[str, str]]:
     """docname -> {"": the page's text, anchor: the text under that anchor}."""
     env = app.env
+    # A page's text changes only when it is read again, which changes its time in
+    # all_docs: kept by that time, an edit in serve loads one doctree, not all of them.
+    kept: dict[str, tuple[object, dict[str, str]]] = env.__dict__.setdefault(TEXTS_KEPT, {})
     texts: dict[str, dict[str, str]] = {}
     for docname in sorted(env.found_docs):
-        doctree = env.get_doctree(docname)
-        entry = {"": " ".join(doctree.astext().split())}
-        for item in doctree.findall(nodes.definition_list_item):
-            term = item.next_node(nodes.term)
-            if term is not None and term["ids"]:
-                entry[term["ids"][0]] = " ".join(item.astext().split())
-        texts[docname] = entry
+        read_at = env.all_docs.get(docname)
+        found = kept.get(docname)
+        if found is None or found[0] != read_at:
+            found = kept[docname] = (read_at, _texts_of(env.get_doctree(docname)))
+        texts[docname] = dict(found[1])
+    for gone in kept.keys() - env.found_docs:
+        del kept[gone]
     for rec in get_domain(env).recs.values():
         texts.setdefault(rec.docname, {"": ""})[rec.id] = f"{rec.title}. {rec.text}"
     return texts
