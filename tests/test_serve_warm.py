@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import os
 import subprocess
 import sys
 import threading
@@ -283,19 +282,24 @@ def test_a_warm_single_page_shows_the_edit(make_project) -> None:  # type: ignor
         sphinx.close()
 
 
-def test_edits_the_watcher_could_not_see_are_found_by_their_times(tmp_path: Path) -> None:
-    from guidebuild.serve import edited_since
+def test_edits_the_watcher_could_not_see_are_found_by_their_bytes(tmp_path: Path) -> None:
+    from guidebuild.serve import changed_files, contents
 
     (tmp_path / "guidance").mkdir()
-    old, new, conf = (
-        tmp_path / "guidance" / "old.rst",
-        tmp_path / "guidance" / "new.rst",
+    kept, edited, removed, conf = (
+        tmp_path / "guidance" / "kept.rst",
+        tmp_path / "guidance" / "edited.rst",
+        tmp_path / "guidance" / "removed.rst",
         tmp_path / "conf.py",
     )
-    for path in (old, new, conf):
+    for path in (kept, edited, removed, conf):
         path.write_text("x")
-    os.utime(old, (1_000_000, 1_000_000))
-    since = time.time() - 60
-    found = edited_since([tmp_path / "guidance", conf, tmp_path / "gone"], since)
-    assert found == sorted([new, conf])
-    assert old not in found
+    watched = [tmp_path / "guidance", conf, tmp_path / "gone"]
+    before = contents(watched)
+    kept.write_text("x")  # saved again, the same: a copy or checkout just before serve
+    edited.write_text("y")
+    removed.unlink()
+    added = tmp_path / "guidance" / "added.rst"
+    added.write_text("x")
+    assert changed_files(watched, before) == sorted([edited, removed, added])
+    assert changed_files(watched, contents(watched)) == []

@@ -28,7 +28,6 @@ import http.server
 import json
 import os
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +53,6 @@ STEP_MS = 10
 save that takes longer is built twice, the second time with all of it: never wrong."""
 CATCH_UP_MS = 300
 """How soon after the watcher starts the files are looked at once for edits it missed."""
-CATCH_UP_MARGIN_S = 2.0
-"""A file's time may lag the clock by a tick: look back this far before the first build."""
 
 
 @dataclass
@@ -449,16 +446,27 @@ def serving(site: Path, port: int, generation: Generation) -> Iterator[http.serv
         server.server_close()
 
 
-def edited_since(paths: Iterable[Path], since: float) -> list[Path]:
-    """The files below ``paths`` modified at or after ``since`` (a time.time() value)."""
-    found = []
+def contents(paths: Iterable[Path]) -> dict[Path, bytes]:
+    """Each file below ``paths``, and the digest of its bytes."""
+    import hashlib
+
+    found = {}
     for path in paths:
         files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
         for file in files:
             with contextlib.suppress(OSError):
-                if file.stat().st_mtime >= since:
-                    found.append(file)
-    return sorted(found)
+                found[file] = hashlib.sha256(file.read_bytes()).digest()
+    return found
+
+
+def changed_files(paths: Iterable[Path], before: dict[Path, bytes]) -> list[Path]:
+    """The files below ``paths`` added, edited or removed since ``before`` (:func:`contents`).
+
+    By their bytes, not their times: a time may lag a save by a clock tick, and a project
+    copied or checked out just before serve starts is all new by its times but unchanged.
+    """
+    now = contents(paths)
+    return sorted(path for path in now.keys() | before.keys() if now.get(path) != before.get(path))
 
 
 def serve(
@@ -479,7 +487,10 @@ def serve(
     try:
         if pdfs:
             pdfs.request(fresh=True)
-        started = time.time()
+        watched = [root / name for name in WATCHED if (root / name).exists()]
+        # What the first build will read: the watcher, which starts after it, is shown
+        # any edit made since then by comparing with this.
+        before_first_build = contents(watched)
         rebuild(builder, progress, generation)
         with serving(builder.site, port, generation) as server:
             url = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -488,7 +499,6 @@ def serve(
                 import webbrowser
 
                 webbrowser.open(url)
-            watched = [root / name for name in WATCHED if (root / name).exists()]
             caught_up = False
             for changes in watchfiles.watch(
                 *watched,
@@ -505,7 +515,7 @@ def serve(
                     # during the first build, or just as the address was printed, would
                     # otherwise wait for the next one.
                     caught_up = True
-                    paths = edited_since(watched, started - CATCH_UP_MARGIN_S)
+                    paths = changed_files(watched, before_first_build)
                 if not paths:
                     continue
                 progress.say(f"Changed: {', '.join(sorted({p.name for p in paths}))}")
