@@ -225,21 +225,31 @@ def test_the_pdf_worker_merges_requests_and_is_never_more_than_one_behind(  # ty
     assert served.read_bytes() == (clean / "pdf" / name).read_bytes()
 
 
-def test_an_edit_reuses_the_application_and_publishes_only_what_changed(make_project) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_reuses_the_application_and_publishes_only_what_changed(  # type: ignore[no-untyped-def]
+    make_project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import guidebuild.build.pipeline
     from guidebuild.serve import SiteBuilder
 
+    # The tiny project has no checklists: the framework check is given a note to say.
+    monkeypatch.setattr(
+        guidebuild.build.pipeline, "check_frameworks", lambda *_: ["checked by no item: x"]
+    )
     project: Path = make_project("tiny")
     builder = SiteBuilder(project)
     try:
-        published, _ = builder.build()
+        published, said = builder.build()
         assert published > 10
         app = builder.sphinx._app
         site = builder.site
         before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
         chapter = project / "guidance" / "second.rst"
         chapter.write_text(chapter.read_text() + "\nOne paragraph more.\n")
-        published, _ = builder.build([chapter])
+        published, said_again = builder.build([chapter])
         assert builder.sphinx._app is app, "a new Sphinx application for a chapter edit"
+        # The framework check's notes are said once, not after every edit.
+        assert "checked by no item: x" in said
+        assert "checked by no item: x" not in said_again
         touched = {p.name for p, mtime in before.items() if p.stat().st_mtime_ns != mtime}
         assert touched == {"second.html", "searchindex.js", "gb-search-text.js"}
         assert published == 3

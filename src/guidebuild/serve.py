@@ -243,9 +243,11 @@ class SiteBuilder:
         text = (built / MANIFEST_NAME).read_text(encoding="utf-8")
         # The framework check only again when the recommendations or a framework changed
         # (an edit outside guidance/, such as checklists/, always makes ``fresh``).
+        # Its notes are said when they may have changed, not again after every edit.
+        notes: list[str] = []
         if fresh or text != self.checked[0]:
             self.checked = (text, check_frameworks(self.settings, json.loads(text)))
-        notes = self.checked[1]
+            notes = self.checked[1]
         return self._publish(built), [str(w) for w in run.warnings] + notes
 
     def _publish(self, built: Path) -> int:
