@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import os
 import subprocess
 import sys
 import threading
@@ -313,3 +314,23 @@ def test_edits_the_watcher_could_not_see_are_found_by_their_bytes(tmp_path: Path
     added.write_text("x")
     assert changed_files(watched, before) == sorted([edited, removed, added])
     assert changed_files(watched, contents(watched)) == []
+
+
+def test_the_catch_up_never_opens_a_fifo_or_follows_a_link_out_of_the_project(
+    tmp_path: Path,
+) -> None:
+    from guidebuild.serve import changed_files, contents
+
+    guidance = tmp_path / "project" / "guidance"
+    guidance.mkdir(parents=True)
+    os.mkfifo(guidance / "fifo.rst")  # opened, it would hang serve at start
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not the project's")
+    (guidance / "link.rst").symlink_to(outside)
+    before = contents([guidance])
+    assert sorted(before) == [guidance / "link.rst"]
+    outside.write_text("changed, but never read")
+    assert changed_files([guidance], before) == []
+    (guidance / "link.rst").unlink()
+    (guidance / "link.rst").symlink_to(tmp_path / "elsewhere.txt")
+    assert changed_files([guidance], before) == [guidance / "link.rst"]

@@ -449,15 +449,23 @@ def serving(site: Path, port: int, generation: Generation) -> Iterator[http.serv
 
 
 def contents(paths: Iterable[Path]) -> dict[Path, bytes]:
-    """Each file below ``paths``, and the digest of its bytes."""
+    """Each file below ``paths``, and the digest of its bytes.
+
+    Only regular files are read. A link is known by where it points, never followed: one
+    out of the project is not read here (the build refuses it), and a FIFO is not opened.
+    """
     import hashlib
+    import stat
 
     found = {}
     for path in paths:
-        files = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
-        for file in files:
+        for file in (path, *path.rglob("*")) if path.is_dir() else (path,):
             with contextlib.suppress(OSError):
-                found[file] = hashlib.sha256(file.read_bytes()).digest()
+                mode = file.lstat().st_mode
+                if stat.S_ISLNK(mode):
+                    found[file] = b"link:" + os.fsencode(file.readlink())
+                elif stat.S_ISREG(mode):
+                    found[file] = hashlib.sha256(file.read_bytes()).digest()
     return found
 
 

@@ -62,7 +62,7 @@ def pages_with_new_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
     contents list and previous and next links show them (and references, numbers)."""
     now = _navigation(env)
     before = last_shown(env, NAVIGATION_RECORD, now)
-    if before is None or not changed_keys(before, now):
+    if before is None or before == now:
         return []
     return sorted(env.all_docs)
 
