@@ -79,6 +79,28 @@ def test_assess_never_runs_conf_py_of_the_folder(tiny: Path) -> None:
     assert not marker.exists()
 
 
+def test_python_dash_m_imports_no_module_of_the_folder(tiny: Path) -> None:
+    """`python -m` puts the folder first on sys.path: a yaml.py there would have run."""
+    marker = tiny / "module-ran"
+    for module in ("yaml", "click", "pathlib", "msgspec", "json"):
+        (tiny / f"{module}.py").write_text(f"open({str(marker)!r}, 'a').write({module!r})\n")
+    # An installed plug-in is looked for in each sys.path folder: the folder's must not be
+    # read, and a FIFO must not hang the look.
+    (tiny / "evil.dist-info").mkdir()
+    os.mkfifo(tiny / "evil.dist-info" / "entry_points.txt")
+    result = subprocess.run(
+        [sys.executable, "-m", "guidebuild", "assess", "scheme.yaml", "--frameworks", "frameworks"],
+        cwd=tiny,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Hillside Mentoring" in result.stdout
+    assert not marker.exists(), marker.read_text()
+
+
 # -- terminal escape injection (failure 5) ---------------------------------------------------
 
 
