@@ -6,7 +6,6 @@ YAML file it saves must assess exactly like the same answers typed into a file b
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import random
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from msgspec import structs
 
 from guidebuild.answers.build import build_answers
 from guidebuild.cli import main
@@ -272,13 +272,13 @@ def spread_framework() -> Framework:
 
     def allowing(item: Item, allows: frozenset[Rating]) -> Item:
         ratings = tuple(r for r in SCALE_ORDER if r in always or r in allows)
-        return dataclasses.replace(item, allows=allows, ratings=ratings)
+        return structs.replace(item, allows=allows, ratings=ratings)
 
     items = tuple(
         allowing(item, na if i % 2 == 0 else both) for i, item in enumerate(resources.items)
     )
     domains = tuple(
-        dataclasses.replace(d, items=items) if d.id == "resources" else d for d in base.domains
+        structs.replace(d, items=items) if d.id == "resources" else d for d in base.domains
     )
     extra = Domain(
         "extra",
@@ -304,7 +304,7 @@ def spread_framework() -> Framework:
             ),
         ),
     )
-    return dataclasses.replace(base, domains=(*domains, extra))
+    return structs.replace(base, domains=(*domains, extra))
 
 
 # --- the page itself (tests marked browser drive Debian's Chromium) ------------------------
@@ -337,13 +337,13 @@ def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path: Path) -> None:
 @pytest.mark.browser
 def test_framework_text_is_escaped(chromium: Any, tmp_path: Path) -> None:
     hostile = "</script><script>window.pwned=1</script><img src=x onerror=window.pwned=2>&amp;"
-    a1 = dataclasses.replace(FRAMEWORK.items["A1"], question=hostile, evidence_hint=hostile)
+    a1 = structs.replace(FRAMEWORK.items["A1"], question=hostile, evidence_hint=hostile)
     aims = FRAMEWORK.domains[0]
     domains = (
-        dataclasses.replace(aims, title=hostile, items=(a1, *aims.items[1:])),
+        structs.replace(aims, title=hostile, items=(a1, *aims.items[1:])),
         *FRAMEWORK.domains[1:],
     )
-    framework = dataclasses.replace(FRAMEWORK, title=hostile, description=hostile, domains=domains)
+    framework = structs.replace(FRAMEWORK, title=hostile, description=hostile, domains=domains)
     html = render_html_form(framework)
     assert "<script>window.pwned" not in html
     path = tmp_path / "hostile.html"

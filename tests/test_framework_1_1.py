@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec import structs
 
 from guidebuild.answers import read_answers
 from guidebuild.answers.dates import parse_date
@@ -243,7 +244,7 @@ def test_a_red_flag_never_scores_above_the_same_scheme_without_it(
 ) -> None:
     answers, flags = case
     without = assess(FRAMEWORK, answers)
-    flagged = assess(FRAMEWORK, Answers(**{**answers.__dict__, "red_flags": flags}))
+    flagged = assess(FRAMEWORK, structs.replace(answers, red_flags=flags))
     # Exact fractions: flagged <= without.
     assert (
         flagged.overall_points * without.overall_ceiling
@@ -271,10 +272,10 @@ def test_a_red_flag_keeps_even_an_excellent_scheme_from_meeting_the_guidance() -
     scheme = Scheme("T", "T", parse_date("2005-02-14")[0])  # type: ignore[index]
     clean = Answers("t.yaml", Format.YAML, FRAMEWORK.id, FRAMEWORK.version, scheme, answers)
     assert assess(FRAMEWORK, clean).band.value == "exemplary"
-    one = assess(FRAMEWORK, Answers(**{**clean.__dict__, "red_flags": ("compulsory",)}))
+    one = assess(FRAMEWORK, structs.replace(clean, red_flags=("compulsory",)))
     assert one.band.value == "partially-meets"
     assert one.must_meet_failures == ()  # the flag is not an item, so no item is listed
-    two = Answers(**{**clean.__dict__, "red_flags": ("compulsory", "mentor-in-line")})
+    two = structs.replace(clean, red_flags=("compulsory", "mentor-in-line"))
     assert assess(FRAMEWORK, two).band.value == "does-not-meet"
 
 

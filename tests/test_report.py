@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from msgspec import structs
 
 from guidebuild.errors import InputError
 from guidebuild.framework.answers import Answer, Answers, Format, Scheme
@@ -110,8 +111,8 @@ def test_json_is_plain_data_that_round_trips() -> None:
 
 def test_csv_neutralises_formulas_and_unions_domains() -> None:
     assessment = hostile_assessment()
-    row = summary_row(assessment)._replace(name='=HYPERLINK("http://x")', organisation="+1")
-    other = row._replace(domains=row.domains[:1], source="b.yaml")
+    row = structs.replace(summary_row(assessment), name='=HYPERLINK("http://x")', organisation="+1")
+    other = structs.replace(row, domains=row.domains[:1], source="b.yaml")
     text = render_csv([row, other])
     header, first, second = text.splitlines()
     assert header.split(",")[8:12] == [

@@ -9,7 +9,6 @@ installs pdftk, node and the npm package (``make test`` runs ``npm ci`` in tests
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from msgspec import structs
 
 from guidebuild.answers import Answers, read_answers
 from guidebuild.cli import main
@@ -377,6 +377,6 @@ def test_unknown_format_from_python(framework: Framework, tmp_path: Path) -> Non
 
 
 def test_file_names(framework: Framework) -> None:
-    other = dataclasses.replace(framework, version="2.1")
+    other = structs.replace(framework, version="2.1")
     assert checklist_name(framework, "pdf") == "mentoring-schemes-1.1-checklist.pdf"
     assert checklist_name(other, "xlsx") == "mentoring-schemes-2.1-checklist.xlsx"

@@ -6,12 +6,12 @@ never copied from the program's output.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from msgspec import structs
 
 from guidebuild.framework.answers import Answer, Answers, Format, Scheme
 from guidebuild.framework.loader import load_framework
@@ -79,7 +79,7 @@ def framework_of(
     mappings: Iterable[VersionMapping] = (),
 ) -> Framework:
     """A framework of these domains with framework 1.0's rules, subject and details."""
-    return dataclasses.replace(
+    return structs.replace(
         FRAMEWORK_1_0,
         id=framework_id,
         version=version,

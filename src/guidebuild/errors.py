@@ -5,12 +5,12 @@ No Click import here: the core must be usable as a library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class Problem:
+
+class Problem(Struct, frozen=True):
     """One thing wrong with one input, located as precisely as we can."""
 
     path: Path | str

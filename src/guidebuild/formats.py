@@ -10,12 +10,12 @@ this module imports nothing heavy and nothing of ours that imports it back.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from typing import Any
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class ChecklistFormat:
+
+class ChecklistFormat(Struct, frozen=True):
     """One form the checklist comes in."""
 
     name: str

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from guidebuild.errors import InputError, Problem
 
@@ -20,8 +21,7 @@ CONF_NAME = "conf.py"
 SOURCE_DIR = "guidance"
 
 
-@dataclass(frozen=True)
-class FrontSetting:
+class FrontSetting(Struct, frozen=True):
     """One conf.py setting of the front matter (Reader Information box and imprint)."""
 
     name: str
@@ -91,8 +91,7 @@ class Status(enum.StrEnum):
     FINAL = "final"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """The publication's settings, as written in ``conf.py``."""
 
     root: Path

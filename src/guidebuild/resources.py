@@ -22,8 +22,9 @@ command run outside any project) and never looks at the current folder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 import guidebuild
 from guidebuild.errors import BuildError
@@ -56,8 +57,7 @@ def theme_dir(name: str) -> Path:
     return package_dir("themes", THEMES[name])
 
 
-@dataclass(frozen=True)
-class Templates:
+class Templates(Struct, frozen=True):
     """The template search path of one project: its overrides first, then the package's."""
 
     root: Path | None

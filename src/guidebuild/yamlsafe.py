@@ -22,11 +22,11 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from msgspec import Struct, field
 
 from guidebuild.errors import InputError, Problem
 
@@ -95,8 +95,7 @@ Key = str | int
 """A step in a path through a document: a mapping key or a list index."""
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     """A parsed YAML file: its plain value and the nodes that say where each value was."""
 
     path: str
@@ -109,9 +108,7 @@ class Document:
     """Problems that left the data usable (a duplicate key keeps its first value), given
     back only when asked for with ``keep_going``, so that checking the data can list them
     together with its own problems."""
-    _indexes: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    _indexes: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict)
 
     def locate(self, keys: Sequence[Key], *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based line and column of the value at ``keys``.

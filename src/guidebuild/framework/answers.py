@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from guidebuild.framework.model import Rating
 
@@ -35,8 +36,7 @@ class Format(enum.StrEnum):
     XLSX = "xlsx"
 
 
-@dataclass(frozen=True)
-class Scheme:
+class Scheme(Struct, frozen=True):
     """Who and what was assessed, as written in the ``scheme:`` section."""
 
     name: str
@@ -75,8 +75,7 @@ class Scheme:
         }
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(Struct, frozen=True):
     """The organiser's answer to one item."""
 
     item: str
@@ -100,8 +99,7 @@ class Answer:
         return bool(self.evidence)
 
 
-@dataclass(frozen=True)
-class Answers:
+class Answers(Struct, frozen=True):
     """One filled-in checklist: which framework, which scheme, and the answers given."""
 
     source: str

@@ -10,7 +10,8 @@ same item; the mapping lists only the items that were renamed, split or merged.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from guidebuild.errors import InputError
 from guidebuild.framework.model import Band, Rating, Verdict
@@ -30,8 +31,7 @@ class Change(enum.StrEnum):
     """The earlier item has no counterpart in this framework version."""
 
 
-@dataclass(frozen=True)
-class ItemChange:
+class ItemChange(Struct, frozen=True):
     item: str
     """The item's ID now (or the earlier ID for a removed item)."""
     earlier_item: str | None
@@ -41,8 +41,7 @@ class ItemChange:
     change: Change
 
 
-@dataclass(frozen=True)
-class DomainChange:
+class DomainChange(Struct, frozen=True):
     domain: str
     title: str
     before: float | None
@@ -58,8 +57,7 @@ class DomainChange:
         return round(self.after - self.before, 1)
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(Struct, frozen=True):
     baseline: Assessment
     current: Assessment
     domains: tuple[DomainChange, ...]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from guidebuild.errors import InputError
 from guidebuild.framework.model import (
@@ -635,8 +636,7 @@ def _mappings(
     return tuple(mappings)
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Struct, frozen=True):
     """One folder of framework files, and how to name it to the user."""
 
     label: str

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct
 
 
 class Rating(enum.StrEnum):
@@ -45,8 +46,7 @@ SCALE_ORDER = (*LEVELS, Rating.PRACTISED, Rating.NOT_KNOWN, *OPTIONAL_RATINGS)
 """The order ratings are listed in on forms and in messages."""
 
 
-@dataclass(frozen=True)
-class ScaleEntry:
+class ScaleEntry(Struct, frozen=True):
     """One rating of a framework's scale."""
 
     rating: Rating
@@ -58,8 +58,7 @@ class ScaleEntry:
     """``evidence``, ``reason`` or empty: what the rating must come with."""
 
 
-@dataclass(frozen=True)
-class Scale:
+class Scale(Struct, frozen=True, dict=True):
     """The ratings a framework offers and what each scores."""
 
     entries: tuple[ScaleEntry, ...]
@@ -114,8 +113,7 @@ class Scale:
         return tuple(r for r in SCALE_ORDER if self.offers(r))
 
 
-@dataclass(frozen=True)
-class EvidenceKind:
+class EvidenceKind(Struct, frozen=True):
     """A kind of evidence an organiser names, e.g. a document or a practice seen."""
 
     kind: str
@@ -123,8 +121,7 @@ class EvidenceKind:
     written: bool
 
 
-@dataclass(frozen=True)
-class EvidenceRules:
+class EvidenceRules(Struct, frozen=True):
     """What evidence adequate and strong need, and how they count without it."""
 
     kinds: tuple[EvidenceKind, ...] = ()
@@ -141,16 +138,14 @@ class EvidenceRules:
         )
 
 
-@dataclass(frozen=True)
-class Weights:
+class Weights(Struct, frozen=True):
     item: int
     must_meet: int
     domain: int
     core_domain: int
 
 
-@dataclass(frozen=True)
-class BandRules:
+class BandRules(Struct, frozen=True):
     """The numbers and names of the band rules (the rules' shape is in scoring.py)."""
 
     names: dict[str, str]
@@ -164,8 +159,7 @@ class BandRules:
     meets_weak_other_domains: int
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(Struct, frozen=True):
     """The numbers of a framework's scoring rules, as its file declares them."""
 
     scale: Scale
@@ -181,8 +175,7 @@ class Rules:
     tie_break: str = ""
 
 
-@dataclass(frozen=True)
-class Subject:
+class Subject(Struct, frozen=True):
     """What a framework assesses, in the words forms and reports use."""
 
     one: str
@@ -194,8 +187,7 @@ class Subject:
     schema_description: str
 
 
-@dataclass(frozen=True)
-class DetailField:
+class DetailField(Struct, frozen=True):
     """One detail of what is assessed, asked for at the top of every form."""
 
     key: str
@@ -217,8 +209,7 @@ RED_FLAG_EFFECT = (
 """What a ticked red flag does, as every form says it (the rule: ``scoring.overall_band``)."""
 
 
-@dataclass(frozen=True)
-class RedFlag:
+class RedFlag(Struct, frozen=True):
     """A practice that makes a scheme something other than what the framework assesses."""
 
     id: str
@@ -227,8 +218,7 @@ class RedFlag:
     """The items it contradicts: forced to absent when the flag is ticked."""
 
 
-@dataclass(frozen=True)
-class NotChecked:
+class NotChecked(Struct, frozen=True):
     """A recommendation no item checks, and why."""
 
     recommendation: str
@@ -289,8 +279,7 @@ class Rag(enum.StrEnum):
     GREEN = "green"
 
 
-@dataclass(frozen=True)
-class Descriptors:
+class Descriptors(Struct, frozen=True):
     """What each level looks like for one item, so that two people rate alike."""
 
     weak: str
@@ -300,8 +289,7 @@ class Descriptors:
     """Framework 1.0 has none; from 1.1 every item describes absent too."""
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Struct, frozen=True):
     """One question of the framework. Its ``id`` is permanent: scheme files refer to it."""
 
     id: str
@@ -337,8 +325,7 @@ class Item:
         return rating in self.ratings
 
 
-@dataclass(frozen=True)
-class Domain:
+class Domain(Struct, frozen=True):
     """A group of items scored together. Core domains count double in the overall."""
 
     id: str
@@ -350,8 +337,7 @@ class Domain:
     """The domain's weight in the overall percent (the framework's weights)."""
 
 
-@dataclass(frozen=True)
-class VersionMapping:
+class VersionMapping(Struct, frozen=True):
     """How the items of an earlier version of the framework map onto this one."""
 
     from_version: str
@@ -362,8 +348,7 @@ class VersionMapping:
     neither this mapping nor this version has no counterpart."""
 
 
-@dataclass(frozen=True)
-class Framework:
+class Framework(Struct, frozen=True, dict=True):
     """A versioned assessment framework: what ``framework: id@version`` names."""
 
     id: str
@@ -382,14 +367,11 @@ class Framework:
     """Declared mappings from earlier versions, which make results comparable."""
     source: Path | None = None
     """The YAML file the framework was read from, for messages."""
-    _items: dict[str, tuple[Domain, Item]] = field(
-        init=False, repr=False, compare=False, default_factory=dict
-    )
 
-    def __post_init__(self) -> None:
-        for domain in self.domains:
-            for item in domain.items:
-                self._items[item.id] = (domain, item)
+    # Reports ask for items by ID many times over: look up, do not search.
+    @functools.cached_property
+    def _items(self) -> dict[str, tuple[Domain, Item]]:
+        return {item.id: (domain, item) for domain in self.domains for item in domain.items}
 
     @property
     def key(self) -> str:

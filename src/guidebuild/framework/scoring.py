@@ -23,9 +23,9 @@ shown as 80 % nor treated as strong: percents are shown rounded *down* to one de
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct, structs
 
 from guidebuild.framework.answers import Answer, Answers
 from guidebuild.framework.model import (
@@ -50,8 +50,7 @@ def at_least(numerator: int, denominator: int, percent: float) -> bool:
     return 100 * numerator >= percent * denominator
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(Struct, frozen=True):
     """How one item was rated and how it counts."""
 
     item: Item
@@ -113,8 +112,7 @@ class ItemResult:
         return Rag.AMBER if score < self.adequate_score else Rag.GREEN
 
 
-@dataclass(frozen=True)
-class DomainResult:
+class DomainResult(Struct, frozen=True):
     """One domain's score."""
 
     domain: Domain
@@ -143,8 +141,7 @@ class DomainResult:
         return tuple(r.item.id for r in self.items if r.must_meet_failure)
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(Struct, frozen=True):
     """A row of the action plan: an item below adequate and what adequate needs."""
 
     item: Item
@@ -170,8 +167,7 @@ class Action:
         return self.item.action
 
 
-@dataclass(frozen=True)
-class Warning:
+class Warning(Struct, frozen=True):
     """Something the organiser should know about how the answers were counted."""
 
     kind: str
@@ -182,8 +178,7 @@ class Warning:
     message: str
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(Struct, frozen=True):
     """The complete result for one scheme."""
 
     framework: Framework
@@ -546,7 +541,7 @@ def best_case(framework: Framework, answers: Answers, not_known: tuple[str, ...]
         replaced[item_id] = Answer(
             item_id, Rating.STRONG, evidence=("(if it were known)",), evidence_kinds=kinds
         )
-    return dataclasses.replace(answers, answers=replaced)
+    return structs.replace(answers, answers=replaced)
 
 
 def assess(framework: Framework, answers: Answers) -> Assessment:

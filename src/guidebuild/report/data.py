@@ -7,7 +7,9 @@ the contract a file follows. The html and md templates read the same data.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from guidebuild import __version__
 
@@ -167,8 +169,8 @@ def assessment_to_dict(
     return data
 
 
-class DomainCell(NamedTuple):
-    """One domain of one scheme in a batch summary (a tuple: cheap to send between processes)."""
+class DomainCell(Struct, frozen=True):
+    """One domain of one scheme in a batch summary (cheap to send between processes)."""
 
     id: str
     title: str
@@ -176,8 +178,8 @@ class DomainCell(NamedTuple):
     verdict: str
 
 
-class SummaryRow(NamedTuple):
-    """One scheme in a batch summary: a small tuple, cheap to send between processes."""
+class SummaryRow(Struct, frozen=True):
+    """One scheme in a batch summary: cheap to send between processes."""
 
     source: str
     name: str

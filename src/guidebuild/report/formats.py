@@ -9,7 +9,8 @@ assembled by all come from :data:`REPORT_FORMATS`. Renderers are named as
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
 class ReportFormat(enum.StrEnum):
@@ -20,8 +21,7 @@ class ReportFormat(enum.StrEnum):
     CSV = "csv"
 
 
-@dataclass(frozen=True)
-class ReportKind:
+class ReportKind(Struct, frozen=True):
     """One report format."""
 
     format: ReportFormat

@@ -13,9 +13,10 @@ import contextlib
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from guidebuild.answers import SUFFIXES, read_answers
 from guidebuild.errors import InputError, Problem
@@ -33,7 +34,7 @@ PARALLEL_FROM = 200
 _CHUNK = 64
 
 
-class Resources(NamedTuple):
+class Resources(Struct, frozen=True):
     """Where the frameworks and report templates are, and the project root if any."""
 
     sources: tuple[Source, ...]
@@ -54,8 +55,7 @@ def locate_resources(frameworks: Path | None = None, root: Path | None = None) -
     )
 
 
-@dataclass(frozen=True)
-class AssessOptions:
+class AssessOptions(Struct, frozen=True):
     """Everything ``guidebuild assess`` was asked to do."""
 
     inputs: tuple[Path, ...]
@@ -72,11 +72,11 @@ class AssessOptions:
     color: bool = False
     jobs: int | None = None
     """Worker processes for large batches (default: one per CPU)."""
-    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    progress: Callable[[int, int], None] | None = None
     """Called with (done, total) as a batch goes on."""
 
 
-class AssessOutcome(NamedTuple):
+class AssessOutcome(Struct, frozen=True):
     """What ``assess`` produced."""
 
     report: str
@@ -109,7 +109,7 @@ def expand_inputs(inputs: tuple[Path, ...]) -> list[Path]:
 # -- scoring one file, in this process or a worker ------------------------------------------
 
 
-class _Job(NamedTuple):
+class _Job(Struct, frozen=True):
     """What a worker needs to score and render files; picklable."""
 
     sources: tuple[Source, ...]
