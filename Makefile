@@ -38,7 +38,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The frameworks shipped in the package, generated from checklists/ and a build: run it
-# after editing checklists/ or the recommendations (a test fails until then).
+# after editing checklists/, the recommendations, or the code that reads a framework
+# (guidebuild.framework.compiled.MAKERS); a test fails until then.
 frameworks: $(STAMP)
 	$(BIN)/guidebuild build --no-pdf -q
 	$(BIN)/python scripts/bundle_frameworks.py

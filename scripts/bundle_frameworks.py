@@ -4,7 +4,9 @@ guidebuild ships the frameworks of this guidance so that an organiser with only 
 installed package can fill in and assess a checklist, and see "6.3 Let mentees choose
 their mentor" with a link to the published guidance. The shipped copy is generated, never
 edited: checklists/*.yaml is the one source of each framework, and the build's
-recommendations.json the one source of the numbers and titles.
+recommendations.json the one source of the numbers and titles. Each framework is also
+stored checked, in compiled/ (see guidebuild.framework.compiled), so that `assess` need
+not parse it again.
 
     make frameworks      # guidebuild build --no-pdf, then this script
     python scripts/bundle_frameworks.py --check     # exit 1 if the shipped copy is stale
@@ -16,11 +18,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from msgspec import structs
+
+if TYPE_CHECKING:
+    from guidebuild.framework.model import Framework
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET = REPO / "src" / "guidebuild" / "frameworks"
+COMPILED = "compiled"
+"""The folder of the checked forms, in the target (guidebuild.framework.compiled.FOLDER)."""
 KEEP = {"__init__.py"}
 """Files of the target folder that are not generated."""
 
@@ -51,6 +62,29 @@ def bundle(root: Path, recommendations: Path) -> dict[str, bytes]:
     return files
 
 
+def compiled(files: dict[str, bytes]) -> dict[str, Framework]:
+    """The checked model of each framework file, by its compiled file's name."""
+    from guidebuild.framework.compiled import compiled_path
+    from guidebuild.framework.loader import parse_framework
+    from guidebuild.yamlsafe import load_bytes
+
+    forms = {}
+    for name, data in files.items():
+        if name.endswith(".yaml"):
+            path = compiled_path(name, data)
+            assert path is not None, "guidebuild's sources are missing"
+            framework = parse_framework(load_bytes(data, name))
+            forms[path.name] = structs.replace(framework, source=None)
+    return forms
+
+
+def _same_form(path: Path, wanted: Framework) -> bool:
+    try:
+        return bool(pickle.loads(path.read_bytes()) == wanted)  # noqa: S301 - made by us
+    except Exception:  # a form the current code cannot read is stale
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -69,15 +103,31 @@ def main(argv: list[str] | None = None) -> int:
     stale = sorted(
         name for name in wanted.keys() | present.keys() if wanted.get(name) != present.get(name)
     )
+    # Compiled forms are compared as models: a pickle's bytes follow the order of sets,
+    # which changes from one process to the next.
+    forms = compiled(wanted)
+    folder = TARGET / COMPILED
+    made = {p.name for p in folder.glob("*.pickle")} if folder.is_dir() else set()
+    stale_forms = sorted(
+        name
+        for name in forms.keys() | made
+        if name not in forms or name not in made or not _same_form(folder / name, forms[name])
+    )
     if args.check:
-        for name in stale:
+        for name in stale + [f"{COMPILED}/{name}" for name in stale_forms]:
             print(f"{TARGET / name}: not the same as the generated file")  # noqa: T201
-        return 1 if stale else 0
+        return 1 if stale or stale_forms else 0
     for name in stale:
         if name in wanted:
             (TARGET / name).write_bytes(wanted[name])
         else:
             (TARGET / name).unlink()
+    folder.mkdir(exist_ok=True)
+    for name in stale_forms:
+        if name in forms:
+            (folder / name).write_bytes(pickle.dumps(forms[name], protocol=5))
+        else:
+            (folder / name).unlink()
     return 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +12,18 @@ import pytest
 
 from guidebuild.answers import read_answers
 from guidebuild.errors import InputError
+from guidebuild.framework import compiled
 from guidebuild.framework.crosscheck import check_recommendations
-from guidebuild.framework.loader import Catalogue, load_framework
-from guidebuild.framework.model import Rating
+from guidebuild.framework.loader import Catalogue, load_framework, parse_framework
+from guidebuild.framework.model import Framework, Rating
 from guidebuild.framework.schema import scheme_schema
-from guidebuild.yamlsafe import load_path
+from guidebuild.resources import package_dir
+from guidebuild.yamlsafe import load_bytes, load_path
 from tests.frameworks import with_rules
 
 CHECKLISTS = Path(__file__).resolve().parent.parent / "checklists"
+BUNDLED = package_dir("frameworks")
+"""The installed package's frameworks, as an organiser's copy of guidebuild has them."""
 FRAMEWORK = CHECKLISTS / "mentoring-schemes@1.0.yaml"
 OLD_EXAMPLES = CHECKLISTS.parent / "tests" / "fixtures" / "examples-1.0"
 """Version 1.0, kept so that its results still assess (tests/test_framework_1_1.py: 1.1)."""
@@ -217,6 +223,68 @@ def test_a_framework_is_checked_once_and_read_again_when_its_bytes_change(
         load_framework(path)
     path.write_text(GOOD, encoding="utf-8")
     assert load_framework(path) is first
+
+
+# -- compiled forms of the bundled frameworks ---------------------------------------------
+
+
+def _parsed(path: Path) -> Framework:
+    return parse_framework(load_bytes(path.read_bytes(), str(path)))
+
+
+@pytest.mark.parametrize("name", ["mentoring-schemes.yaml", "mentoring-schemes@1.0.yaml"])
+def test_a_copy_of_a_bundled_framework_is_its_compiled_form_and_equals_a_parse(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / name
+    copy.write_bytes((BUNDLED / name).read_bytes())
+    unpickled: list[bytes] = []
+    real_loads = compiled.loads
+    monkeypatch.setattr(compiled, "loads", lambda data: unpickled.append(data) or real_loads(data))
+    framework = load_framework(copy)
+    assert len(unpickled) == 1  # not parsed
+    assert framework == _parsed(copy)
+    assert framework.source == copy
+    assert framework.item(next(iter(framework.items))) is not None
+
+
+def test_an_edited_copy_or_changed_code_is_parsed_never_answered_from_the_compiled_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundled = (BUNDLED / "mentoring-schemes.yaml").read_bytes()
+    copy = tmp_path / "mentoring-schemes.yaml"
+    edited = bundled.replace(b"title: ", b"title: Revised ", 1)
+    assert edited != bundled
+    copy.write_bytes(edited)
+    assert compiled.load_compiled(copy, edited) is None
+    assert load_framework(copy).title.startswith("Revised ")
+    # The same bytes, read by code other than the code that compiled them: parsed again.
+    copy.write_bytes(bundled)
+    assert compiled.load_compiled(copy, bundled) is not None
+    monkeypatch.setattr(compiled, "_makers_checksum", lambda: 12345)
+    assert compiled.load_compiled(copy, bundled) is None
+
+
+def test_no_compiled_form_is_read_from_outside_the_package(tmp_path: Path) -> None:
+    """A pickle runs code when it is read: one left in a project must never be opened."""
+    marker = tmp_path / "unpickled"
+
+    class Payload:
+        def __reduce__(self) -> tuple[Any, ...]:
+            return (open, (str(marker), "w"))
+
+    name = "mentoring-schemes.yaml"
+    data = (BUNDLED / name).read_bytes()
+    made = compiled.compiled_path(name, data)
+    assert made is not None and made.is_file()  # `make frameworks` has made it
+    for folder in (tmp_path, tmp_path / "compiled", tmp_path / "checklists" / "compiled"):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / made.name).write_bytes(pickle.dumps(Payload()))
+    (tmp_path / "checklists" / name).write_bytes(data)
+    with contextlib.chdir(tmp_path):
+        framework = Catalogue(tmp_path / "checklists").get("mentoring-schemes", "1.1")
+    assert framework.key == "mentoring-schemes@1.1"
+    assert not marker.exists()
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,15 @@ def test_the_wheel_holds_the_templates_themes_and_frameworks(installed: Path) ->
         "starter/conf.py.in",
     ):
         assert (package / name).is_file(), name
+    # The checked form of each bundled framework ships too, made by the installed code.
+    probe = (
+        "from guidebuild.framework.compiled import compiled_path as c; import guidebuild.resources"
+        " as r; d = r.package_dir('frameworks'); print(*(c(p.name, p.read_bytes()).is_file()"
+        " for p in sorted(d.glob('*.yaml'))))"
+    )
+    forms = shell(installed, installed, f'python -c "{probe}"')
+    assert forms.returncode == 0, forms.stderr
+    assert forms.stdout.split() == ["True", "True"]
 
 
 @pytest.mark.slow

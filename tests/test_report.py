@@ -270,10 +270,18 @@ def test_recommendations_from_the_build(tmp_path: Path) -> None:
     assert (nothing.label, nothing.url) == ("a", None)
 
 
-def test_a_broken_recommendations_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"[{", "not valid JSON"),
+        (b"\xff\xfe[]", "not valid JSON"),
+        (b"[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_broken_recommendations_file(tmp_path: Path, content: bytes, said: str) -> None:
     (tmp_path / "_build").mkdir()
-    (tmp_path / "_build" / "recommendations.json").write_text("[{", encoding="utf-8")
-    with pytest.raises(InputError, match="not valid JSON"):
+    (tmp_path / "_build" / "recommendations.json").write_bytes(content)
+    with pytest.raises(InputError, match=said):
         Recommendations.load(tmp_path, None)
 
 

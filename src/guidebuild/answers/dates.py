@@ -33,13 +33,14 @@ MONTHS = {
     for name in names
 }
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})\Z")
-_NUMERIC_DAY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\Z")
-_NUMERIC_MONTH = re.compile(r"(\d{1,2})/(\d{4})\Z")
-_WORDS_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\Z")
-_WORDS_DAY_US = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\Z")
-_WORDS_MONTH = re.compile(r"([a-z]+)\.?,?\s+(\d{4})\Z")
+# Kept as text: re compiles and caches each one when first used, and most files need one.
+_ISO_DAY = r"(\d{4})-(\d{1,2})-(\d{1,2})\Z"
+_ISO_MONTH = r"(\d{4})-(\d{1,2})\Z"
+_NUMERIC_DAY = r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\Z"
+_NUMERIC_MONTH = r"(\d{1,2})/(\d{4})\Z"
+_WORDS_DAY = r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})\Z"
+_WORDS_DAY_US = r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\Z"
+_WORDS_MONTH = r"([a-z]+)\.?,?\s+(\d{4})\Z"
 
 EXAMPLES = "14 February 2005, 14/02/2005, 2005-02-14, or a month: February 2005, 2005-02"
 """How a date may be written, for messages."""
@@ -54,13 +55,13 @@ def parse_date(text: str) -> tuple[dt.date, bool] | None:
         (_WORDS_DAY, "dMy"),
         (_WORDS_DAY_US, "Mdy"),
     ):
-        match = pattern.match(value)
+        match = re.match(pattern, value)
         if match:
             parts = dict(zip(order, match.groups(), strict=True))
             month = _month(parts.get("m"), parts.get("M"))
             return _day(int(parts["y"]), month, int(parts["d"]))
     for pattern, order in ((_ISO_MONTH, "ym"), (_NUMERIC_MONTH, "my"), (_WORDS_MONTH, "My")):
-        match = pattern.match(value)
+        match = re.match(pattern, value)
         if match:
             parts = dict(zip(order, match.groups(), strict=True))
             month = _month(parts.get("m"), parts.get("M"))

@@ -7,6 +7,7 @@ editor of the checklist can fix them in one go. :class:`Catalogue` finds a frame
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from msgspec import Struct
 
 from guidebuild.errors import InputError
+from guidebuild.framework.compiled import load_compiled
 from guidebuild.framework.model import (
     LEVELS,
     OPTIONAL_RATINGS,
@@ -131,7 +133,10 @@ def load_framework(path: Path) -> Framework:
     key = (name, data)
     found = _PARSED.get(key)
     if found is None:
-        found = _PARSED[key] = parse_framework(load_bytes(data, name))
+        found = load_compiled(path, data)
+        if found is None:
+            found = parse_framework(load_bytes(data, name))
+        _PARSED[key] = found
     return found
 
 
@@ -673,13 +678,19 @@ def _any_declares(group: str) -> bool:
     ``assess`` on one file; a look at the entry_points.txt files first spares it in the
     usual case, where no plug-in is installed.
     """
-    header = f"[{group}]"
+    header = f"[{group}]".encode()
     for folder in sys.path:
-        for info in Path(folder or ".").glob("*.dist-info/entry_points.txt"):
-            try:
-                if header in info.read_text(encoding="utf-8", errors="replace"):
+        try:
+            # os.scandir, not Path.glob: a glob compiles patterns and walks in Python.
+            with os.scandir(folder or ".") as entries:
+                infos = [entry.path for entry in entries if entry.name.endswith(".dist-info")]
+        except OSError:
+            continue
+        for info in infos:
+            try:  # through the one reader that refuses FIFOs, devices and huge files
+                if header in read_bytes(Path(info, "entry_points.txt")):
                     return True
-            except OSError:
+            except InputError:
                 continue
     return False
 
