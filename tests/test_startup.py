@@ -6,7 +6,7 @@ keeps the reason it is small: what ``assess -f text`` on a scheme YAML never nee
 
 from __future__ import annotations
 
-import json
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -14,26 +14,29 @@ from pathlib import Path
 from tests.conftest import REPO, copy_project
 
 HEAVY = ("sphinx", "docutils", "weasyprint", "jinja2", "openpyxl", "pypdf", "watchfiles")
-HEAVY_STDLIB = ("importlib.metadata", "email", "zipfile", "csv")
+HEAVY_STDLIB = ("importlib.metadata", "email", "zipfile", "csv", "json", "pickle")
 """Standard-library modules a text report does not need (importlib.metadata brings the
-others; it is needed only when an installed package declares frameworks)."""
+others; it is needed only when an installed package declares frameworks). json and
+pickle: msgspec reads the manifest, and the C unpickler the compiled framework."""
+NOT_FOR_ASSESS = ("guidebuild.commands", "dataclasses")
+"""The other commands' definitions, and the dataclasses the model is no longer made of."""
 
 
 def imported_by(*args: str, full: bool = False, cwd: Path = REPO) -> set[str]:
     names = "sys.modules" if full else "{m.split('.')[0] for m in sys.modules}"
-    code = (
-        "import json, sys\n"
+    code = (  # the probe imports nothing itself: repr, not json
+        "import sys\n"
         "from guidebuild.cli import main\n"
         "try:\n"
         f"    main({list(args)!r})\n"
         "except SystemExit as exit:\n"
         "    assert exit.code in (0, None), exit.code\n"
-        f"sys.stderr.write(json.dumps(sorted({names})))\n"
+        f"sys.stderr.write(repr(sorted({names})))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
     )
-    return set(json.loads(done.stderr))
+    return set(ast.literal_eval(done.stderr))
 
 
 def test_assess_text_on_a_yaml_file_imports_no_heavy_module() -> None:
@@ -44,6 +47,19 @@ def test_assess_text_on_a_yaml_file_imports_no_heavy_module() -> None:
     every = imported_by("assess", str(example), "-f", "text", full=True)
     assert "guidebuild.report.text" in every
     assert every.isdisjoint(HEAVY_STDLIB), sorted(every & set(HEAVY_STDLIB))
+    assert every.isdisjoint(NOT_FOR_ASSESS), sorted(every & set(NOT_FOR_ASSESS))
+
+
+def test_every_command_is_still_there_and_listed() -> None:
+    from click.testing import CliRunner
+
+    from guidebuild.cli import main
+
+    listed = CliRunner().invoke(main, ["--help"]).stdout
+    for name in ("assess", "build", "check", "checklist", "frameworks", "new", "release"):
+        assert f"  {name} " in listed, name
+    assert "guidebuild.commands" in imported_by("schema", full=True)
+    assert "guidebuild.commands" in imported_by("--help", full=True)
 
 
 def test_the_probe_sees_a_heavy_module_when_one_is_needed() -> None:
