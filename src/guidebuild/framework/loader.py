@@ -49,13 +49,16 @@ from guidebuild.yamlsafe import (
     kind,
     load_bytes,
     read_bytes,
+    read_if_regular,
 )
 
-ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+# Patterns as text, for re.match: re compiles each when first used and keeps it, and a
+# framework read from its compiled form (see compiled.py) needs none of them.
+ID_PATTERN = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z"
 """Framework, domain and recommendation IDs: lower case words joined by hyphens."""
-ITEM_ID_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\Z")
+ITEM_ID_PATTERN = r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\Z"
 """Item IDs: ``A1``, or a readable ``aims-written``."""
-VERSION_PATTERN = re.compile(r"\d+(?:\.\d+)*\Z")
+VERSION_PATTERN = r"\d+(?:\.\d+)*\Z"
 
 _TOP = (
     "id",
@@ -154,7 +157,7 @@ def parse_framework(document: Document) -> Framework:
     subject = _subject(check, data.get("subject"))
     details = _details(check, data.get("details"))
     framework_id = check.text(data.get("id"), ("id",))
-    if framework_id and not ID_PATTERN.match(framework_id):
+    if framework_id and not re.match(ID_PATTERN, framework_id):
         check.report(("id",), f"framework id {framework_id!r} must be lower-case-with-hyphens")
     version = _version(check, data.get("version"), ("version",))
     domains: list[Domain] = []
@@ -212,7 +215,7 @@ def _version(check: Checker, value: Any, keys: tuple[str | int, ...]) -> str:
     if not isinstance(value, str):
         check.report(keys, f'the version must be quoted text such as "1.0", not {kind(value)}')
         return ""
-    if not VERSION_PATTERN.match(value):
+    if not re.match(VERSION_PATTERN, value):
         check.report(keys, f'the version {value!r} must be numbers and dots, such as "1.0"')
     return value
 
@@ -230,7 +233,7 @@ def _domain(
     if not data:
         return None
     domain_id = check.text(data.get("id"), (*keys, "id"))
-    if domain_id and not ID_PATTERN.match(domain_id):
+    if domain_id and not re.match(ID_PATTERN, domain_id):
         check.report((*keys, "id"), f"domain id {domain_id!r} must be lower-case-with-hyphens")
     core = check.flag(data.get("core"), (*keys, "core"))
     items: list[Item] = []
@@ -275,7 +278,7 @@ def _item(check: Checker, raw: Any, keys: tuple[str | int, ...], rules: Rules) -
     if not data:
         return None
     item_id = check.text(data.get("id"), (*keys, "id"))
-    if item_id and not ITEM_ID_PATTERN.match(item_id):
+    if item_id and not re.match(ITEM_ID_PATTERN, item_id):
         check.report((*keys, "id"), f"item id {item_id!r} must be letters, digits and hyphens")
     must_meet = check.flag(data.get("must_meet"), (*keys, "must_meet"))
     weight = data.get("weight")
@@ -330,7 +333,7 @@ def _item(check: Checker, raw: Any, keys: tuple[str | int, ...], rules: Rules) -
     if "recommendations" in data and not raw_recs:
         check.report(rec_keys, f"item {item_id!r} must check at least one recommendation")
     for r_index, rec in enumerate(raw_recs):
-        if not isinstance(rec, str) or not ID_PATTERN.match(rec):
+        if not isinstance(rec, str) or not re.match(ID_PATTERN, rec):
             check.report(
                 (*rec_keys, r_index),
                 f"a recommendation ID is lower-case-words-with-hyphens, not {kind(rec)}",
@@ -566,7 +569,7 @@ def _red_flags(check: Checker, raw: Any, items: dict[str, Item]) -> tuple[RedFla
         raw, ("red_flags",), known=_RED_FLAG, required=_RED_FLAG, what="a red flag"
     ):
         flag_id = check.text(data.get("id"), (*keys, "id"))
-        if flag_id and not ID_PATTERN.match(flag_id):
+        if flag_id and not re.match(ID_PATTERN, flag_id):
             check.report((*keys, "id"), f"red flag id {flag_id!r} must be lower-case-with-hyphens")
         if any(f.id == flag_id for f in flags):
             check.report((*keys, "id"), f"red flag {flag_id!r} is defined twice")
@@ -687,11 +690,9 @@ def _any_declares(group: str) -> bool:
         except OSError:
             continue
         for info in infos:
-            try:  # through the one reader that refuses FIFOs, devices and huge files
-                if header in read_bytes(Path(info, "entry_points.txt")):
-                    return True
-            except InputError:
-                continue
+            found = read_if_regular(f"{info}/entry_points.txt")
+            if found is not None and header in found:
+                return True
     return False
 
 

@@ -35,13 +35,13 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.writers.html5 import HTML5Translator
 
+from guidebuild.framework.loader import ID_PATTERN
 from guidebuild.sphinxext.shown import changed_keys, last_shown
 from guidebuild.sphinxext.tables import Cell, make_table
 from guidebuild.sphinxext.typography import typographic
 
 logger = logging.getLogger(__name__)
 
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 PLACEHOLDER = re.compile(r"\[\[([a-z0-9-]+)\]\]")
 MANIFEST_NAME = "recommendations.json"
 
@@ -245,7 +245,7 @@ class RecommendationDirective(SphinxDirective):
         rec_id = self.options.get("id", "").strip()
         if not rec_id:
             raise self.error("recommendation has no :id: (a permanent ID, e.g. write-down-aims)")
-        if not ID_PATTERN.match(rec_id):
+        if not re.match(ID_PATTERN, rec_id):
             raise self.error(
                 f"recommendation ID {rec_id!r} must be lower-case words joined by hyphens"
             )
@@ -298,7 +298,7 @@ class WithdrawnDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         rec_id = self.arguments[0].strip()
-        if not ID_PATTERN.match(rec_id):
+        if not re.match(ID_PATTERN, rec_id):
             raise self.error(f"withdrawn ID {rec_id!r} is not a recommendation ID")
         item = Withdrawn(
             id=rec_id,
