@@ -55,3 +55,16 @@ def test_an_installed_package_adds_its_frameworks_and_none_is_looked_for_otherwi
     assert "package trust" in listed
     # Without it, only the bundled frameworks.
     assert "trust-schemes" not in frameworks_listed(empty, None)
+
+
+def test_the_look_for_plug_ins_never_opens_a_fifo_or_device(tmp_path: Path) -> None:
+    """A FIFO would wait for a writer for ever, and a device never ends."""
+    site = tmp_path / "site"
+    (site / "stuck-1.0.dist-info").mkdir(parents=True)
+    os.mkfifo(site / "stuck-1.0.dist-info" / "entry_points.txt")
+    (site / "endless-1.0.dist-info").mkdir()
+    (site / "endless-1.0.dist-info" / "entry_points.txt").symlink_to("/dev/zero")
+    empty = tmp_path / "folder"
+    empty.mkdir()
+    listed = frameworks_listed(empty, site)  # within its timeout
+    assert "mentoring-schemes" in listed and "package " not in listed
