@@ -4,7 +4,9 @@
 
 1. Start-up: `guidebuild assess one.yaml` against `python -c "import click, yaml"`, run
    alternately so that both see the same machine state; min, median and max of each and
-   the ratio of medians (target: at most 1.5x).
+   the ratio of medians (target: at most 1.5x). Where valgrind is installed, also the
+   ratio of the instructions each executes (callgrind): the same on an idle or a busy
+   machine, so a change can be judged by it when the seconds are noisy.
 2. Batch: --files generated scheme files (random but reproducible answers) assessed to
    one CSV file, against `yaml.safe_load` of the same files in one process (target: under
    10 s; ideally at most 1.5x safe_load). The batch is run twice and the faster run kept,
@@ -21,6 +23,7 @@ import argparse
 import hashlib
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -55,6 +58,39 @@ def startup(runs: int) -> Figure:
         (f"guidebuild assess {EXAMPLE.name}", lambda: timed(assess)),
         ("python -c 'import click, yaml'", lambda: timed(floor)),
         runs,
+    )
+
+
+def instructions(command: list[str]) -> int:
+    """Instructions ``command`` executes, counted by callgrind (repeatable to 0.1%)."""
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    if counted is None:
+        sys.exit(f"valgrind printed no instruction count:\n{done.stderr}")
+    return int(counted[1])
+
+
+def startup_instructions() -> str:
+    floor = instructions([sys.executable, "-c", "import click, yaml"])
+    # The console script through the same interpreter: valgrind follows no #! line.
+    ours = instructions([sys.executable, str(BIN / "guidebuild"), "assess", str(EXAMPLE)])
+    rows = (
+        ("ours   ", f"guidebuild assess {EXAMPLE.name}", ours),
+        ("theirs ", "python -c 'import click, yaml'", floor),
+    )
+    lines = [f"  {side}{name:<44} {count / 1e6:7.1f} M" for side, name, count in rows]
+    return "\n".join(
+        [
+            "start-up in instructions (callgrind, one run each)",
+            *lines,
+            f"  ratio {ours / floor:.2f}  (target <= 1.5)",
+        ]
     )
 
 
@@ -139,6 +175,8 @@ def main() -> None:
         [sys.executable, "-m", "compileall", "-q", str(REPO / "src" / "guidebuild")], check=True
     )
     print(startup(args.runs).report("ms"), flush=True)
+    if shutil.which("valgrind"):
+        print(startup_instructions(), flush=True)
 
     folder = make_files(args.files)
     seconds, safe_load, rows = batch(folder)

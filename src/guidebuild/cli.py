@@ -18,6 +18,7 @@ import click
 
 from guidebuild import __version__
 from guidebuild.errors import GuidebuildError
+from guidebuild.options import FRAMEWORKS, project_if_any
 from guidebuild.report.formats import REPORT_FORMATS
 from guidebuild.safetext import visible
 
@@ -70,7 +71,11 @@ class _Group(click.Group):
     """
 
     def _define_all(self) -> None:
-        import guidebuild.commands  # noqa: F401 - its decorators add the commands to main
+        from guidebuild.commands import COMMANDS
+
+        for command in COMMANDS:
+            if command.name not in self.commands:
+                self.add_command(command)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._define_all()
@@ -111,37 +116,6 @@ def main() -> None:
       guidebuild build                 build the site and PDF into _build/
       guidebuild assess scheme.yaml    score a filled checklist
     """
-
-
-def _project_root(start: Path | None = None) -> Path:
-    """The project at or above ``start``; the current folder is read here and nowhere else."""
-    from guidebuild.project import find_root
-
-    return find_root(start or Path.cwd())
-
-
-def _project_if_any(start: Path | None = None) -> Path | None:
-    """The project at or above ``start`` (default: here), or None outside any project.
-
-    ``checklist``, ``schema``, ``frameworks`` and ``assess`` work anywhere; a project
-    named explicitly must be one.
-    """
-    if start is not None:
-        return _project_root(start)
-    try:
-        return _project_root()
-    except GuidebuildError:
-        return None
-
-
-_FRAMEWORKS = click.option(
-    "--frameworks",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    metavar="DIR",
-    help="Folder of framework files, searched first (see `guidebuild frameworks`).",
-)
-"""The --frameworks option of every command that looks frameworks up."""
 
 
 # --- assess (framework, scoring, reports) ---
@@ -223,7 +197,7 @@ def _progress_printer(quiet: bool) -> Any:
     default=None,
     help="Base URL of the published guidance for links (default: no links).",
 )
-@_FRAMEWORKS
+@FRAMEWORKS
 @click.option(
     "-j", "--jobs", type=click.IntRange(1), default=None, help="Worker processes for batches."
 )
@@ -269,7 +243,7 @@ def assess(
             baseline=baseline,
             fail_under=fail_under,
             frameworks=frameworks,
-            project=_project_if_any(),
+            project=project_if_any(),
             guidance_url=guidance_url,
             color=color,
             jobs=jobs,

@@ -1,9 +1,9 @@
-"""The commands other than ``assess``: defined on :data:`guidebuild.cli.main` when one is asked for.
+"""The commands other than ``assess``, added to :data:`guidebuild.cli.main` when one is asked for.
 
-``guidebuild assess`` is run once per scheme, often from scripts, so its start-up counts;
-the options of the commands here cost it a tenth of that to define. :class:`guidebuild.cli.
-_Group` imports this module only when a command other than ``assess`` is named or all are
-listed (``--help``).
+``guidebuild assess`` is run once per scheme, often from scripts, so its start-up counts,
+and building the options of these commands is work it never needs (about 1% of it).
+:class:`guidebuild.cli._Group` imports this module only when a command other than
+``assess`` is named or all are listed (``--help``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from guidebuild.cli import _FRAMEWORKS, _project_if_any, _project_root, main
 from guidebuild.formats import NAMES as CHECKLIST_NAMES
+from guidebuild.options import FRAMEWORKS, project_if_any, project_root
 from guidebuild.safetext import visible
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ _FRAMEWORK = click.option(
 # --- build ------------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -113,7 +113,7 @@ def build(
     from guidebuild.build.pipeline import BuildOptions, build_project
     from guidebuild.progress import Progress
 
-    root = _project_root(project)
+    root = project_root(project)
     progress = Progress.for_stream(sys.stderr, quiet=quiet)
     result = build_project(
         root,
@@ -147,7 +147,7 @@ def build(
 # --- new --------------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--title", default="Our guidance", show_default=True, help="The guidance's title.")
 @click.option(
@@ -179,7 +179,7 @@ def new(folder: Path, title: str, organisation: str) -> None:
 # --- release ----------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.argument("version")
 @_PROJECT
 @click.option(
@@ -214,7 +214,7 @@ def release(
     from guidebuild.progress import Progress
 
     done = release_project(
-        _project_root(project),
+        project_root(project),
         version,
         Progress.for_stream(sys.stderr, quiet=quiet),
         out=out,
@@ -226,7 +226,7 @@ def release(
 # --- serve ------------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -258,7 +258,7 @@ def serve(project: Path | None, port: int, open_browser: bool, pdf: bool) -> Non
     from guidebuild.serve import serve as run_server
 
     run_server(
-        _project_root(project),
+        project_root(project),
         port=port,
         open_browser=open_browser,
         pdf=pdf,
@@ -269,7 +269,7 @@ def serve(project: Path | None, port: int, open_browser: bool, pdf: bool) -> Non
 # --- check ------------------------------------------------------------------------------
 
 
-@main.command()
+@click.command()
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
 @_PROJECT
 def check(project: Path | None, quiet: bool) -> None:
@@ -290,7 +290,7 @@ def check(project: Path | None, quiet: bool) -> None:
     from guidebuild.progress import Progress
     from guidebuild.project import load_settings
 
-    root = _project_root(project)
+    root = project_root(project)
     # Not failures: the values are the editor's to supply, and nobody may make them up.
     for missing in load_settings(root).missing_for_final():
         click.echo(f"warning: conf.py: a final edition should set {missing}", err=True)
@@ -304,7 +304,7 @@ def check(project: Path | None, quiet: bool) -> None:
 # --- checklist ---
 
 
-@main.command()
+@click.command()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -319,7 +319,7 @@ def check(project: Path | None, quiet: bool) -> None:
     help="A format to write; repeat it for several (default: all four).",
 )
 @_FRAMEWORK
-@_FRAMEWORKS
+@FRAMEWORKS
 @click.option("-q", "--quiet", is_flag=True, help="Do not list the files written.")
 @_PROJECT
 def checklist(
@@ -348,7 +348,7 @@ def checklist(
     from guidebuild.pdf import human_size
     from guidebuild.report.pipeline import locate_resources
 
-    root = _project_if_any(project)
+    root = project_if_any(project)
     resources = locate_resources(frameworks, root)
     framework = _chosen(Catalogue(resources.sources), key)
     out_dir = out or (root or Path.cwd()) / "_build" / "checklists"
@@ -374,9 +374,9 @@ def checklist(
 # --- end checklist ---
 
 
-@main.command()
+@click.command()
 @_FRAMEWORK
-@_FRAMEWORKS
+@FRAMEWORKS
 @_PROJECT
 def schema(key: tuple[str, str] | None, frameworks: Path | None, project: Path | None) -> None:
     """Print the JSON Schema of a scheme file, for completion and checking in editors.
@@ -411,11 +411,11 @@ def _catalogue(frameworks: Path | None, project: Path | None) -> Catalogue:
     from guidebuild.framework.loader import Catalogue
     from guidebuild.report.pipeline import locate_resources
 
-    return Catalogue(locate_resources(frameworks, _project_if_any(project)).sources)
+    return Catalogue(locate_resources(frameworks, project_if_any(project)).sources)
 
 
-@main.command(name="frameworks")
-@_FRAMEWORKS
+@click.command(name="frameworks")
+@FRAMEWORKS
 @_PROJECT
 def list_frameworks(frameworks: Path | None, project: Path | None) -> None:
     """List every framework guidebuild can see: id, version, title, where it came from.
@@ -448,3 +448,7 @@ def list_frameworks(frameworks: Path | None, project: Path | None) -> None:
     for framework_id, version, title, where in rows:
         click.echo(f"{framework_id:<{widths[0]}}  {version:<{widths[1]}}  {title}")
         click.echo(f"{'':<{widths[0]}}  {'':<{widths[1]}}  from {where}")
+
+
+COMMANDS = (build, new, release, serve, check, checklist, schema, list_frameworks)
+"""What :class:`guidebuild.cli._Group` adds to the group when one of them is asked for."""
