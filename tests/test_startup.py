@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, copy_project
 
 HEAVY = ("sphinx", "docutils", "weasyprint", "jinja2", "openpyxl", "pypdf", "watchfiles")
@@ -93,3 +95,31 @@ def test_a_deferred_module_loads_when_first_used() -> None:
         "assert callable(requests.get) and 'requests' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+def test_the_command_runs_with_the_collector_on_and_its_start_up_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from guidebuild import entry
+
+    seen: dict[str, object] = {}
+
+    def command() -> None:
+        seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+
+    monkeypatch.setattr("guidebuild.cli.main", command)
+    try:
+        entry.run()
+    finally:
+        gc.unfreeze()  # this test process is long-lived: let it collect again
+    assert seen["enabled"] is True
+    assert isinstance(seen["frozen"], int) and seen["frozen"] > 10_000
+
+
+def test_the_installed_command_is_the_entry_that_freezes() -> None:
+    from importlib.metadata import entry_points
+
+    (command,) = entry_points(group="console_scripts", name="guidebuild")
+    assert command.value == "guidebuild.entry:run"

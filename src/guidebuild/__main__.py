@@ -10,7 +10,7 @@ import sys
 if not sys.flags.safe_path and sys.path and sys.path[0] in ("", os.getcwd()):  # noqa: PTH109
     del sys.path[0]
 
-from guidebuild.cli import main
+from guidebuild.entry import run
 
 if __name__ == "__main__":
-    main()
+    run()
