@@ -451,21 +451,23 @@ def serving(site: Path, port: int, generation: Generation) -> Iterator[http.serv
 def contents(paths: Iterable[Path]) -> dict[Path, bytes]:
     """Each file below ``paths``, and the digest of its bytes.
 
-    Only regular files are read. A link is known by where it points, never followed: one
-    out of the project is not read here (the build refuses it), and a FIFO is not opened.
+    Only regular files are read, through the reader that never opens a FIFO or device
+    (also one swapped in after the look). A link is known by where it points, never
+    followed: one out of the project is not read here (the build refuses it).
     """
     import hashlib
     import stat
+
+    from guidebuild.yamlsafe import read_if_regular
 
     found = {}
     for path in paths:
         for file in (path, *path.rglob("*")) if path.is_dir() else (path,):
             with contextlib.suppress(OSError):
-                mode = file.lstat().st_mode
-                if stat.S_ISLNK(mode):
+                if stat.S_ISLNK(file.lstat().st_mode):
                     found[file] = b"link:" + os.fsencode(file.readlink())
-                elif stat.S_ISREG(mode):
-                    found[file] = hashlib.sha256(file.read_bytes()).digest()
+                elif (data := read_if_regular(str(file), max_bytes=-1)) is not None:
+                    found[file] = hashlib.sha256(data).digest()
     return found
 
 

@@ -19,14 +19,15 @@ Every problem found in a file is reported at once, each as ``file:line:column: m
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Hashable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import yaml
-from msgspec import Struct, field
+from msgspec import Struct
 
 from guidebuild.errors import InputError, Problem
 
@@ -95,7 +96,7 @@ Key = str | int
 """A step in a path through a document: a mapping key or a list index."""
 
 
-class Document(Struct, frozen=True):
+class Document(Struct, frozen=True, dict=True):
     """A parsed YAML file: its plain value and the nodes that say where each value was."""
 
     path: str
@@ -108,7 +109,11 @@ class Document(Struct, frozen=True):
     """Problems that left the data usable (a duplicate key keeps its first value), given
     back only when asked for with ``keep_going``, so that checking the data can list them
     together with its own problems."""
-    _indexes: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def _indexes(self) -> dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]]:
+        """Each mapping node's keys, by the node's id, made when first located in."""
+        return {}
 
     def locate(self, keys: Sequence[Key], *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based line and column of the value at ``keys``.
@@ -154,19 +159,39 @@ class Document(Struct, frozen=True):
         return Problem(self.path, message, line, column)
 
 
-def read_if_regular(name: str, max_bytes: int = MAX_BYTES) -> bytes | None:
-    """The first ``max_bytes`` of ``name`` if it is a regular file, else None, quietly.
+def _open_regular(path: Path | str) -> tuple[BinaryIO, os.stat_result] | None:
+    """``path`` open for reading, and its status, if it is a regular file; else None.
 
-    For probing many paths where most do not exist: the same checks as :func:`read_bytes`
-    (a FIFO or device is never read), without a Path or an error for each miss.
+    Only a regular file is opened: a FIFO would hang the reader and a device (``/dev/zero``)
+    never ends. The type is checked before opening (a device is never opened at all), and
+    again on the open descriptor, opened without blocking, so a file swapped for a FIFO in
+    between is refused too. A folder raises IsADirectoryError; a missing file, OSError.
+    """
+    mode = os.stat(path).st_mode  # noqa: PTH116 - a str too: read_if_regular makes no Path
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(mode):
+        return None
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    stream = os.fdopen(os.open(path, flags), "rb")
+    info = os.fstat(stream.fileno())  # of what was opened, not of the name
+    if stat.S_ISREG(info.st_mode):
+        return stream, info
+    stream.close()
+    return None
+
+
+def read_if_regular(name: str, max_bytes: int = MAX_BYTES) -> bytes | None:
+    """The first ``max_bytes`` (-1: all) of ``name`` if it is a regular file, else None.
+
+    For probing many paths where most do not exist: the checks of :func:`read_bytes`,
+    quietly, without a Path or an error for each miss.
     """
     try:
-        if not stat.S_ISREG(os.stat(name).st_mode):  # noqa: PTH116 - a str: see above
+        opened = _open_regular(name)
+        if opened is None:
             return None
-        descriptor = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(descriptor, "rb") as stream:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                return None
+        with opened[0] as stream:
             return stream.read(max_bytes)
     except OSError:
         return None
@@ -175,22 +200,15 @@ def read_if_regular(name: str, max_bytes: int = MAX_BYTES) -> bytes | None:
 def read_bytes(path: Path, *, max_bytes: int = MAX_BYTES, display: str | None = None) -> bytes:
     """Read a file we are about to parse, refusing one that is too large to be genuine.
 
-    Only a regular file is read: a FIFO would hang the reader and a device (``/dev/zero``)
-    never ends. The type is checked before opening, and again on the open descriptor
-    (opened without blocking), so a file swapped for a FIFO in between is refused too.
+    Only a regular file is read (see :func:`_open_regular`).
     """
     name = display or str(path)
     try:
-        mode = path.stat().st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(path)
-        if not stat.S_ISREG(mode):
+        opened = _open_regular(path)
+        if opened is None:
             raise _error(name, _not_regular(name))
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(descriptor, "rb") as stream:
-            info = os.fstat(stream.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise _error(name, _not_regular(name))
+        stream, info = opened
+        with stream:
             if info.st_size > max_bytes:
                 raise _error(name, _too_large(name, info.st_size, max_bytes))
             data = stream.read(max_bytes + 1)

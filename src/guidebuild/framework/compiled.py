@@ -31,52 +31,52 @@ try:
 except ImportError:  # pragma: no cover - an interpreter without the C pickle module
     from pickle import loads
 
-import guidebuild
+from guidebuild.errors import BuildError
 from guidebuild.framework.model import Framework
+from guidebuild.resources import package_dir
 
 FOLDER = "compiled"
 """Beside the bundled frameworks, in ``guidebuild/frameworks/``."""
 MAKERS = ("yamlsafe.py", "framework/model.py", "framework/loader.py")
 """The modules whose code decides what a framework file becomes."""
 
-_PACKAGE = Path(guidebuild.__file__).parent
-_BUNDLED = _PACKAGE / "frameworks"
-
 
 @functools.cache
-def _makers_checksum() -> int | None:
+def _makers_checksum() -> int:
     checksum = 0
-    try:
-        for maker in MAKERS:
-            checksum = zlib.crc32((_PACKAGE / maker).read_bytes(), checksum)
-    except OSError:
-        return None
+    for maker in MAKERS:
+        checksum = zlib.crc32(package_dir().joinpath(maker).read_bytes(), checksum)
     return checksum
 
 
 def compiled_path(name: str, data: bytes) -> Path | None:
     """Where the compiled form of the bundled framework ``name`` with bytes ``data`` is.
 
-    None when guidebuild's sources are not there to check it against (a sourceless install).
+    None when guidebuild's own files are not there to check it against (a sourceless or
+    zipped install).
     """
-    makers = _makers_checksum()
-    if makers is None:
+    try:
+        makers = _makers_checksum()
+        folder = package_dir("frameworks", FOLDER)
+    except (OSError, BuildError):
         return None
     stem = name.removesuffix(".yaml")
-    return _BUNDLED / FOLDER / f"{stem}.{zlib.crc32(data, makers):08x}.pickle"
+    return folder / f"{stem}.{zlib.crc32(data, makers):08x}.pickle"
 
 
 def load_compiled(path: Path, data: bytes) -> Framework | None:
     """The checked model of ``data``, read from ``path``, if it is a bundled framework."""
     try:
-        # Exactly the bundled file's bytes: a checksum alone could match another file.
-        if (_BUNDLED / path.name).read_bytes() != data:
+        bundled = package_dir("frameworks")
+        # Exactly the bundled file's bytes (a checksum alone could match another file);
+        # read again only when ``data`` came from elsewhere, such as a project's copy.
+        if path.parent != bundled and (bundled / path.name).read_bytes() != data:
             return None
         compiled = compiled_path(path.name, data)
         if compiled is None:
             return None
         framework = loads(compiled.read_bytes())  # noqa: S301 - guidebuild's own file
-    except OSError:  # not a bundled name, or no form made by this code: parse it
+    except (OSError, BuildError):  # not a bundled name, or no form made by this code
         return None
     if not isinstance(framework, Framework):
         return None

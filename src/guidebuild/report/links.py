@@ -79,7 +79,8 @@ class Recommendations:
         from guidebuild.yamlsafe import read_bytes
 
         try:
-            # msgspec's decoder is loaded already; json's would cost assess a twentieth more.
+            # msgspec's decoder is loaded already: importing json as well would be start-up
+            # work for nothing.
             raw = json.decode(read_bytes(path, max_bytes=MAX_MANIFEST_BYTES))
         except DecodeError as error:
             message = f"{path}: not valid JSON ({error}); rebuild the guidance"
